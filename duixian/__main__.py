@@ -1,0 +1,3 @@
+from duixian.cli import main
+
+main()
