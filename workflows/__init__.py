@@ -1,0 +1,1 @@
+"""Temporal workflows (orchestration only), their activities (thin httpx calls), the worker and the bridge."""

@@ -1,0 +1,2 @@
+"""intake: applicants, applications, candidacies and attachments; each case's status and timeline."""
+SERVICE = "intake"

@@ -1,0 +1,47 @@
+# duixian task runner. `make up` runs the whole system; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: up test venv unit integration workflow e2e bench contracts clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON) not found)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+## Run the whole system: Temporal dev server, RabbitMQ check, migrations, the three services, worker and bridge.
+up: $(STAMP)
+	$(BIN)/duixian up
+
+## Run every test: unit, integration (real RabbitMQ, SQLite and PostgreSQL), workflow (time-skipping Temporal), end-to-end.
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: $(STAMP)
+	$(BIN)/python -m pytest -q -m integration
+
+workflow: $(STAMP)
+	$(BIN)/python -m pytest -q -m workflow
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -q -m e2e
+
+## Regenerate checked-in artefacts derived from code (AsyncAPI document, RabbitMQ definitions).
+contracts: $(STAMP)
+	$(BIN)/duixian contracts export
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .hypothesis

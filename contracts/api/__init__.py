@@ -1,0 +1,1 @@
+"""Internal API request/response models: what workflow activities send to the services."""

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from contracts.common import ApplicantRef, DeterminationRef
+
+
+class OpenPayoutPlan(BaseModel):
+    """Ask the finance ledger to open a payout plan for a determined award."""
+
+    case_id: str
+    recipient: ApplicantRef
+    determination: DeterminationRef
+    stage_amounts_fen: list[int] | None = Field(
+        default=None, description="staged amounts; default one stage for the whole amount"
+    )
+
+
+class PayoutPlanRef(BaseModel):
+    plan_id: str
+    case_id: str
+    total_fen: int
+    status: str

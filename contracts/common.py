@@ -1,0 +1,65 @@
+"""Value types shared by events, internal APIs and workflow inputs."""
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from contracts.uscc import validate_uscc
+
+Uscc = Annotated[
+    str,
+    AfterValidator(validate_uscc),
+    Field(min_length=18, max_length=18, description="统一社会信用代码 (GB 32100-2015, 含校验位)", examples=["91350100M000100Y43"]),
+]
+RegionCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="行政区划代码, e.g. 140400 长治市")]
+
+FenAmount = Annotated[int, Field(ge=0, description="金额(分), integer fen")]
+
+ApplicantKind = Literal[
+    "enterprise",
+    "university",
+    "institute",
+    "new_rd_institution",
+    "zone_committee",
+    "investment_firm",
+    "agency",
+    "individual",
+    "platform",
+]
+
+
+class ApplicantRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    uscc: Uscc
+    name: str = Field(description="单位名称")
+    kind: ApplicantKind = "enterprise"
+    region: RegionCode
+
+
+class Citation(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    document_number: str = Field(description="文号")
+    document_title: str = ""
+    clause_number: str = Field(description="条款")
+
+
+class DeterminationRef(BaseModel):
+    """核定: the amount a department fixed, with its citation, steps and the cap that bound it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    clause_id: str
+    amount_fen: FenAmount
+    capped_by: str | None = None
+    citation: Citation
+    steps: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def format_yuan(amount_fen: int) -> str:
+    """Integer fen as a yuan string with two decimals: 1234567 → '12345.67'."""
+    sign = "-" if amount_fen < 0 else ""
+    whole, fen = divmod(abs(amount_fen), 100)
+    return f"{sign}{whole}.{fen:02d}"

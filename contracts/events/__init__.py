@@ -1,0 +1,2 @@
+"""Typed event payloads. Importing this package registers every event type."""
+from contracts.events import intake, payout, review  # noqa: F401

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel
+
+from contracts.common import DeterminationRef
+from contracts.registry import event
+
+Decision = Literal["approve", "reject"]
+
+
+@event("review.task.opened", summary="待办已创建 — a task was addressed to an organisation and role")
+class TaskOpened(BaseModel):
+    task_id: str
+    case_id: str
+    kind: str
+    title: str
+    assignee_role: str
+    assignee_org: str
+    due_at: datetime | None = None
+
+
+@event("review.decision.recorded", summary="审核意见已记录 — a department decided a task")
+class DecisionRecorded(BaseModel):
+    task_id: str
+    case_id: str
+    kind: str
+    decision: Decision
+    reason: str
+    decided_by: str
+    determination: DeterminationRef | None = None

@@ -1,0 +1,36 @@
+"""Who listens to what: the exchange and every consumer's queue with its bindings.
+
+Declared by every publisher and consumer at start (so no event is published before its
+queues exist) and exported to deploy/rabbitmq/definitions.json by `duixian contracts export`.
+"""
+from __future__ import annotations
+
+from infra.topology import QueueSpec, Topology
+
+EVENTS_EXCHANGE = "duixian.events"
+DEAD_LETTER_EXCHANGE = "duixian.dead"
+
+INTAKE_CASE_PROJECTION = QueueSpec(
+    name="intake.case-projection",
+    bindings=(
+        "review.task.opened",
+        "review.decision.recorded",
+        "payout.plan.opened",
+    ),
+    summary="intake keeps each case's status and timeline from the other services' events",
+)
+
+WORKFLOW_BRIDGE = QueueSpec(
+    name="workflows.bridge",
+    bindings=(
+        "intake.application.submitted",
+        "review.decision.recorded",
+    ),
+    summary="turns domain events into Temporal workflow starts and signals",
+)
+
+TOPOLOGY = Topology(
+    exchange=EVENTS_EXCHANGE,
+    dead_letter_exchange=DEAD_LETTER_EXCHANGE,
+    queues=(INTAKE_CASE_PROJECTION, WORKFLOW_BRIDGE),
+)

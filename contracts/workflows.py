@@ -1,0 +1,28 @@
+"""Workflow inputs and signal payloads (one pydantic model each, so fields can be added compatibly)."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from contracts.common import ApplicantRef, DeterminationRef
+
+TASK_QUEUE = "duixian"
+
+
+class ApplicationCaseInput(BaseModel):
+    case_id: str
+    clause_id: str
+    applicant: ApplicantRef
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+class DecisionSignal(BaseModel):
+    """A decision recorded on the review service, delivered by the bridge."""
+
+    event_id: str
+    task_id: str
+    decision: str
+    reason: str
+    decided_by: str
+    determination: DeterminationRef | None = None

@@ -1,0 +1,22 @@
+"""`duixian serve SERVICE`: apply the service's migrations, then serve its API with uvicorn."""
+from __future__ import annotations
+
+import click
+import uvicorn
+
+from duixian.services import PORTS, SERVICES, entrypoint
+from infra import migrations
+
+
+@click.command("serve")
+@click.argument("service", type=click.Choice(SERVICES))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=None, help="default: intake 8001, review 8002, payout 8003")
+@click.option("--migrate/--no-migrate", default=True, show_default=True, help="apply migrations before serving")
+def command(service: str, host: str, port: int | None, migrate: bool) -> None:
+    """运行一个服务 (intake | review | payout)."""
+    module = entrypoint(service)
+    runtime = module.build_runtime()
+    if migrate:
+        migrations.upgrade(runtime)
+    uvicorn.run(module.create_app(runtime), host=host, port=port or PORTS[service], log_config=None, access_log=False)

@@ -1,0 +1,79 @@
+"""pika connections and a confirming publisher. One connection per thread (pika is not thread-safe)."""
+from __future__ import annotations
+
+import pika
+import structlog
+from pika.adapters.blocking_connection import BlockingChannel
+from pika.exceptions import AMQPError
+
+from infra.topology import Topology
+
+log = structlog.get_logger(__name__)
+
+
+def connection_parameters(amqp_url: str, *, heartbeat: int = 30, timeout: float = 5.0) -> pika.URLParameters:
+    params = pika.URLParameters(amqp_url)
+    params.heartbeat = heartbeat
+    params.blocked_connection_timeout = 30
+    params.socket_timeout = timeout
+    params.stack_timeout = timeout
+    params.connection_attempts = 1
+    params.client_properties = {"connection_name": "duixian"}
+    return params
+
+
+def broker_reachable(amqp_url: str, timeout: float = 2.0) -> bool:
+    try:
+        connection = pika.BlockingConnection(connection_parameters(amqp_url, timeout=timeout))
+    except (AMQPError, OSError):
+        return False
+    connection.close()
+    return True
+
+
+class Publisher:
+    """Publishes persistent messages with publisher confirms; reconnects lazily after a failure."""
+
+    def __init__(self, amqp_url: str, topology: Topology):
+        self._amqp_url = amqp_url
+        self._topology = topology
+        self._connection: pika.BlockingConnection | None = None
+        self._channel: BlockingChannel | None = None
+
+    def _open_channel(self) -> BlockingChannel:
+        if self._channel is None or not self._channel.is_open:
+            self.close()
+            self._connection = pika.BlockingConnection(connection_parameters(self._amqp_url))
+            channel = self._connection.channel()
+            self._topology.declare(channel)
+            channel.confirm_delivery()
+            self._channel = channel
+        return self._channel
+
+    def publish(self, *, routing_key: str, body: bytes, message_id: str, correlation_id: str, event_type: str) -> None:
+        """Returns once the broker confirmed the message; raises on nack or connection failure."""
+        channel = self._open_channel()
+        try:
+            channel.basic_publish(
+                exchange=self._topology.exchange,
+                routing_key=routing_key,
+                body=body,
+                properties=pika.BasicProperties(
+                    content_type="application/json",
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    message_id=message_id,
+                    correlation_id=correlation_id,
+                    type=event_type,
+                ),
+            )
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None and connection.is_open:
+            try:
+                connection.close()
+            except Exception:  # closing a broken connection
+                pass

@@ -1,0 +1,164 @@
+"""Bearer JWT authentication and the caller's organisational scope.
+
+Tokens carry: sub, role, org, and where relevant region (city/county code), chains, zone.
+Signature, expiry, issuer and audience are always verified. Development signs with a shared
+secret (HS256); production verifies against the identity provider's JWKS (RS256/ES256).
+"""
+from __future__ import annotations
+
+import time
+import uuid
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from contracts.envelope import Actor
+from infra.errors import Unauthorized
+from infra.settings import Settings
+
+Role = Literal[
+    "enterprise",
+    "city_industry_bureau",
+    "city_science_bureau",
+    "city_department",
+    "reform_zone_committee",
+    "zone_committee",
+    "province_chain_office",
+    "chain_lead_unit",
+    "chain_chief",
+    "chief_of_chiefs",
+    "leading_group",
+    "expert",
+    "competent_department",
+    "city_finance_bureau",
+    "county_finance",
+    "auditor",
+    "admin",
+    "workflow",
+]
+ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+
+
+class Principal(BaseModel):
+    """The authenticated caller and the scope its queries are filtered by."""
+
+    model_config = ConfigDict(frozen=True)
+
+    subject: str
+    role: Role
+    organisation: str = Field(description="组织标识; for an enterprise its USCC")
+    region: str | None = Field(default=None, description="行政区划代码 of a city/county department")
+    chains: tuple[str, ...] = ()
+    name: str | None = None
+
+    def as_actor(self) -> Actor:
+        return Actor(subject=self.subject, role=self.role, organisation=self.organisation)
+
+
+WORKFLOW_PRINCIPAL = Principal(subject="duixian-worker", role="workflow", organisation="duixian")
+
+
+def issue_token(settings: Settings, *, subject: str, role: str, organisation: str, region: str | None = None,
+                chains: tuple[str, ...] | list[str] = (), ttl_seconds: int = 8 * 3600, name: str | None = None) -> str:
+    """A development token signed with the shared secret (never used with JWKS in production)."""
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": subject,
+        "iat": now,
+        "nbf": now,
+        "exp": now + ttl_seconds,
+        "jti": str(uuid.uuid4()),
+        "role": role,
+        "org": organisation,
+    }
+    if region:
+        claims["region"] = region
+    if chains:
+        claims["chains"] = list(chains)
+    if name:
+        claims["name"] = name
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+def service_token(settings: Settings) -> str:
+    return issue_token(
+        settings,
+        subject=WORKFLOW_PRINCIPAL.subject,
+        role=WORKFLOW_PRINCIPAL.role,
+        organisation=WORKFLOW_PRINCIPAL.organisation,
+        ttl_seconds=settings.service_token_ttl_seconds,
+    )
+
+
+@lru_cache(maxsize=4)
+def _jwks_client(url: str) -> jwt.PyJWKClient:
+    return jwt.PyJWKClient(url, cache_keys=True)
+
+
+def verify_token(settings: Settings, token: str) -> Principal:
+    options = {"require": ["exp", "iat", "iss", "aud", "sub"]}
+    try:
+        if settings.jwks_url:
+            key = _jwks_client(settings.jwks_url).get_signing_key_from_jwt(token).key
+            algorithms = ["RS256", "ES256"]
+        else:
+            key = settings.jwt_secret.get_secret_value()
+            algorithms = ["HS256"]
+        claims = jwt.decode(
+            token, key, algorithms=algorithms, audience=settings.jwt_audience, issuer=settings.jwt_issuer, options=options
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("令牌已过期") from None
+    except jwt.InvalidAudienceError:
+        raise Unauthorized("令牌受众(aud)不符") from None
+    except jwt.InvalidIssuerError:
+        raise Unauthorized("令牌签发方(iss)不符") from None
+    except jwt.PyJWTError:
+        raise Unauthorized("令牌无效或签名无法验证") from None
+    try:
+        return Principal(
+            subject=claims["sub"],
+            role=claims.get("role"),
+            organisation=claims.get("org"),
+            region=claims.get("region"),
+            chains=tuple(claims.get("chains") or ()),
+            name=claims.get("name"),
+        )
+    except ValidationError:
+        raise Unauthorized("令牌缺少角色或组织信息") from None
+
+
+_bearer = HTTPBearer(auto_error=False, description="OAuth2 bearer JWT")
+
+
+def current_principal(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("需要登录 (missing bearer token)")
+    principal = verify_token(request.app.state.runtime.settings, credentials.credentials)
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: str):  # type: ignore[no-untyped-def]
+    """Dependency: the caller must hold one of `roles`; anyone else gets 403 (the route exists for all)."""
+    from infra.errors import Forbidden
+
+    allowed = frozenset(roles)
+
+    def dependency(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            raise Forbidden("当前角色无权执行此操作")
+        return principal
+
+    return Depends(dependency)

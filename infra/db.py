@@ -1,0 +1,68 @@
+"""Engines for a service's own database: SQLite file (embedded default) or a PostgreSQL schema."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+
+@dataclass
+class Database:
+    url: str
+    schema: str | None
+    engine: Engine
+    outbox_ready: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def ensure_schema(self) -> None:
+        if self.is_postgres and self.schema:
+            with self.engine.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, schema: str | None = None, *, pool_size: int = 10) -> Database:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return Database(url, None, _sqlite_engine(url))
+    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    engine = create_engine(
+        url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size, connect_args=connect_args
+    )
+    return Database(url, schema, engine)
+
+
+def _sqlite_engine(url: str) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy issue BEGIN itself, so every transaction takes the write lock up front
+        # (BEGIN IMMEDIATE): SQLite then serialises writers instead of failing lock upgrades.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

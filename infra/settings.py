@@ -1,0 +1,74 @@
+"""One settings object, read from the environment (pydantic-settings)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_JWT_SECRET = "duixian-development-secret-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("data")
+
+    # Databases. Per-service URL wins; else DATABASE_URL with one schema per service; else SQLite files.
+    database_url: str | None = None
+    intake_database_url: str | None = None
+    review_database_url: str | None = None
+    payout_database_url: str | None = None
+
+    amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    relay_enabled: bool = True
+    consumers_enabled: bool = True
+    relay_poll_seconds: float = 0.5
+
+    temporal_address: str = "127.0.0.1:7233"
+    temporal_namespace: str = "default"
+
+    intake_url: str = "http://127.0.0.1:8001"
+    review_url: str = "http://127.0.0.1:8002"
+    payout_url: str = "http://127.0.0.1:8003"
+
+    jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
+    jwt_issuer: str = "duixian"
+    jwt_audience: str = "duixian"
+    jwks_url: str | None = None
+    service_token_ttl_seconds: int = 3600
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _no_placeholder_secrets_in_production(self) -> "Settings":
+        if self.environment == "production" and not self.jwks_url:
+            if self.jwt_secret.get_secret_value() == DEVELOPMENT_JWT_SECRET:
+                raise ValueError("production requires JWKS_URL or a real JWT_SECRET, not the development secret")
+        return self
+
+    def database_url_for(self, service: str) -> tuple[str, str | None]:
+        """(url, schema) for a service's own database."""
+        own = getattr(self, f"{service}_database_url", None)
+        if own:
+            return normalise_url(own), None
+        if self.database_url:
+            url = normalise_url(self.database_url)
+            return url, (service if url.startswith("postgresql") else None)
+        return f"sqlite:///{(self.data_dir / f'{service}.db').as_posix()}", None
+
+
+def normalise_url(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,95 @@
+"""Tables every service has in its own database: outbox, inbox, idempotency keys, audit log.
+
+Defined with SQLAlchemy Core on the service's own MetaData, so each service's Alembic history
+creates them next to its domain tables and the services never share a table.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+ID = String(64)
+
+
+@dataclass(frozen=True)
+class InfraTables:
+    outbox: Table
+    inbox: Table
+    idempotency: Table
+    audit_log: Table
+    audit_head: Table
+
+
+def add_infra_tables(metadata: MetaData) -> InfraTables:
+    outbox = Table(
+        "outbox",
+        metadata,
+        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+        Column("message_id", ID, nullable=False, unique=True),
+        Column("event_type", String(128), nullable=False),
+        Column("correlation_id", ID, nullable=False),
+        Column("body", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("last_error", Text, nullable=True),
+        Index("ix_outbox_unpublished", "published_at", "seq"),
+    )
+    inbox = Table(
+        "inbox",
+        metadata,
+        Column("consumer", String(128), nullable=False),
+        Column("message_id", ID, nullable=False),
+        Column("event_type", String(128), nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("consumer", "message_id", name="pk_inbox"),
+    )
+    idempotency = Table(
+        "idempotency_keys",
+        metadata,
+        Column("scope", String(128), nullable=False),
+        Column("key", String(255), nullable=False),
+        Column("fingerprint", String(64), nullable=False),
+        Column("status_code", Integer, nullable=False),
+        Column("response_body", Text, nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"),
+    )
+    audit_log = Table(
+        "audit_log",
+        metadata,
+        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("actor", String(128), nullable=False),
+        Column("role", String(64), nullable=False),
+        Column("organisation", String(128), nullable=True),
+        Column("action", String(128), nullable=False),
+        Column("object_type", String(64), nullable=False),
+        Column("object_id", ID, nullable=False),
+        Column("before", Text, nullable=True),
+        Column("after", Text, nullable=True),
+        Column("request_id", String(64), nullable=True),
+        Column("prev_hash", String(64), nullable=False),
+        Column("hash", String(64), nullable=False),
+        Index("ix_audit_object", "object_type", "object_id"),
+    )
+    audit_head = Table(
+        "audit_head",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("last_seq", BigInteger().with_variant(Integer, "sqlite"), nullable=False),
+        Column("last_hash", String(64), nullable=False),
+    )
+    return InfraTables(outbox, inbox, idempotency, audit_log, audit_head)

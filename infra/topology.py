@@ -1,0 +1,95 @@
+"""RabbitMQ topology, declared in code and exported as deploy/rabbitmq/definitions.json.
+
+One durable topic exchange carries every domain event (routing key = event type). Each consumer
+owns one quorum queue with a delivery limit; a message that fails that many times is
+dead-lettered (at-least-once) through the dead-letter exchange into `<queue>.dead`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pika.adapters.blocking_connection import BlockingChannel
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    name: str
+    bindings: tuple[str, ...]
+    delivery_limit: int = 5
+    summary: str = ""
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"{self.name}.dead"
+
+
+@dataclass(frozen=True)
+class Topology:
+    exchange: str
+    dead_letter_exchange: str
+    queues: tuple[QueueSpec, ...] = field(default=())
+
+    def queue(self, name: str) -> QueueSpec:
+        for spec in self.queues:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def queue_arguments(self, spec: QueueSpec) -> dict[str, Any]:
+        return {
+            "x-queue-type": "quorum",
+            "x-delivery-limit": spec.delivery_limit,
+            "x-dead-letter-exchange": self.dead_letter_exchange,
+            "x-dead-letter-routing-key": spec.name,
+            "x-dead-letter-strategy": "at-least-once",
+            "x-overflow": "reject-publish",
+        }
+
+    def declare(self, channel: BlockingChannel) -> None:
+        channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
+        channel.exchange_declare(self.dead_letter_exchange, exchange_type="direct", durable=True)
+        for spec in self.queues:
+            channel.queue_declare(spec.name, durable=True, arguments=self.queue_arguments(spec))
+            for key in spec.bindings:
+                channel.queue_bind(spec.name, self.exchange, routing_key=key)
+            channel.queue_declare(spec.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"})
+            channel.queue_bind(spec.dead_letter_queue, self.dead_letter_exchange, routing_key=spec.name)
+
+    def definitions(self, vhost: str = "/") -> dict[str, Any]:
+        """The topology in RabbitMQ's definitions format (importable with rabbitmqadmin or the management UI)."""
+        exchanges = [
+            _exchange(self.exchange, "topic", vhost),
+            _exchange(self.dead_letter_exchange, "direct", vhost),
+        ]
+        queues, bindings = [], []
+        for spec in self.queues:
+            queues.append(_queue(spec.name, vhost, self.queue_arguments(spec)))
+            queues.append(_queue(spec.dead_letter_queue, vhost, {"x-queue-type": "quorum"}))
+            bindings += [_binding(self.exchange, spec.name, key, vhost) for key in spec.bindings]
+            bindings.append(_binding(self.dead_letter_exchange, spec.dead_letter_queue, spec.name, vhost))
+        return {
+            "vhosts": [{"name": vhost}],
+            "exchanges": exchanges,
+            "queues": queues,
+            "bindings": bindings,
+        }
+
+
+def _exchange(name: str, kind: str, vhost: str) -> dict[str, Any]:
+    return {"name": name, "vhost": vhost, "type": kind, "durable": True, "auto_delete": False, "internal": False, "arguments": {}}
+
+
+def _queue(name: str, vhost: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "vhost": vhost, "durable": True, "auto_delete": False, "arguments": arguments}
+
+
+def _binding(source: str, queue: str, key: str, vhost: str) -> dict[str, Any]:
+    return {
+        "source": source,
+        "vhost": vhost,
+        "destination": queue,
+        "destination_type": "queue",
+        "routing_key": key,
+        "arguments": {},
+    }

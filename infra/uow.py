@@ -1,0 +1,100 @@
+"""Unit of work: one database transaction in which a service changes state, writes the events
+that announce it (transactional outbox) and appends the audit records that account for it."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import insert
+from sqlmodel import Session
+
+from contracts.envelope import Actor, EventEnvelope
+from infra import audit
+from infra.clock import utcnow
+from infra.runtime import ServiceRuntime
+
+
+class UnitOfWork:
+    def __init__(
+        self,
+        runtime: ServiceRuntime,
+        *,
+        actor: Actor,
+        request_id: str | None = None,
+        causation_id: str | None = None,
+    ):
+        self.runtime = runtime
+        self.actor = actor
+        self.request_id = request_id
+        self.causation_id = causation_id
+        self.events: list[EventEnvelope] = []
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its `with` block")
+        return self._session
+
+    def __enter__(self) -> "UnitOfWork":
+        self._session = Session(self.runtime.db.engine, expire_on_commit=False)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            session.rollback()
+            session.close()
+
+    def publish(self, payload: BaseModel, *, correlation_id: str) -> EventEnvelope:
+        envelope = EventEnvelope.wrap(
+            payload,
+            producer=self.runtime.name,
+            correlation_id=correlation_id,
+            causation_id=self.causation_id or self.request_id,
+            actor=self.actor,
+        )
+        outbox = self.runtime.tables.outbox
+        self.session.execute(
+            insert(outbox).values(
+                message_id=str(envelope.id),
+                event_type=envelope.type,
+                correlation_id=envelope.correlation_id,
+                body=envelope.model_dump_json(),
+                created_at=envelope.occurred_at,
+                attempts=0,
+            )
+        )
+        self.events.append(envelope)
+        return envelope
+
+    def audit(
+        self,
+        action: str,
+        object_type: str,
+        object_id: str,
+        *,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        audit.append(
+            self.session.connection(),
+            self.runtime.tables,
+            {
+                "occurred_at": utcnow(),
+                "actor": self.actor.subject,
+                "role": self.actor.role,
+                "organisation": self.actor.organisation,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "before": audit.canonical(before),
+                "after": audit.canonical(after),
+                "request_id": self.request_id,
+            },
+        )
+
+    def commit(self) -> None:
+        self.session.commit()
+        if self.events:
+            self.runtime.db.outbox_ready.set()

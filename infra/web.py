@@ -1,0 +1,171 @@
+"""FastAPI application factory shared by the services: the same health, metrics, logging,
+request-id, error handling and background threads in every service."""
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from contracts.envelope import Actor
+from infra.amqp import broker_reachable
+from infra.auth import PrincipalDep
+from infra.background import BackgroundWorkers, ConsumerBinding
+from infra.errors import DomainError, ErrorResponse, FieldError
+from infra.logging import configure_logging
+from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from infra.runtime import ServiceRuntime
+from infra.uow import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+ANONYMOUS = Actor(subject="anonymous", role="public")
+
+
+class Health(BaseModel):
+    status: str
+    service: str
+    checks: dict[str, str] = {}
+
+
+def create_service_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    consumers: Sequence[ConsumerBinding] = (),
+    openapi_tags: list[dict] | None = None,
+) -> FastAPI:
+    workers = BackgroundWorkers(runtime, list(consumers))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        configure_logging(runtime.name, runtime.settings.log_level, runtime.settings.log_json)
+        workers.start()
+        log.info("service_started", service=runtime.name)
+        try:
+            yield
+        finally:
+            workers.shutdown()
+            log.info("service_stopped", service=runtime.name)
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan, openapi_tags=openapi_tags)
+    app.state.runtime = runtime
+    app.state.workers = workers
+    _add_middleware(app, runtime.name)
+    _add_error_handlers(app)
+    app.include_router(_health_router(runtime))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _add_middleware(app: FastAPI, service: str) -> None:
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):  # type: ignore[no-untyped-def]
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        request.state.request_id = request_id[:64]
+        structlog.contextvars.bind_contextvars(request_id=request.state.request_id)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+        finally:
+            route = request.scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            elapsed = time.perf_counter() - started
+            HTTP_REQUESTS.labels(service, request.method, template, str(status)).inc()
+            HTTP_LATENCY.labels(service, request.method, template).observe(elapsed)
+            if template not in ("/healthz", "/metrics"):
+                log.info("http_request", method=request.method, path=request.url.path, status=status, ms=round(elapsed * 1000, 1))
+            structlog.contextvars.unbind_contextvars("request_id")
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+        return JSONResponse(error.response().model_dump(mode="json"), status_code=error.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = [
+            FieldError(field=".".join(str(part) for part in item.get("loc", ())), reason=str(item.get("msg", "")))
+            for item in error.errors()
+        ]
+        body = ErrorResponse(
+            code="validation_failed",
+            message="请求参数校验失败: " + "; ".join(f"{e.field} {e.reason}" for e in errors),
+            errors=errors,
+        )
+        return JSONResponse(body.model_dump(mode="json"), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unhandled_error", error=repr(error))
+        body = ErrorResponse(
+            code="internal_error",
+            message="系统内部错误, 请稍后重试或联系管理员",
+            details={"request_id": getattr(request.state, "request_id", None)},
+        )
+        return JSONResponse(body.model_dump(mode="json"), status_code=500)
+
+
+def _health_router(runtime: ServiceRuntime) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", response_model=Health, summary="存活检查")
+    def healthz() -> Health:
+        return Health(status="ok", service=runtime.name)
+
+    @router.get(
+        "/readyz",
+        response_model=Health,
+        summary="就绪检查: 数据库与消息代理可达",
+        responses={503: {"model": Health, "description": "数据库或消息代理不可达"}},
+    )
+    def readyz() -> Response:
+        checks: dict[str, str] = {}
+        try:
+            runtime.db.ping()
+            checks["database"] = "ok"
+        except Exception as error:
+            checks["database"] = f"不可达: {type(error).__name__}"
+        checks["broker"] = "ok" if broker_reachable(runtime.settings.amqp_url) else "不可达"
+        ready = all(value == "ok" for value in checks.values())
+        health = Health(status="ok" if ready else "unavailable", service=runtime.name, checks=checks)
+        return JSONResponse(health.model_dump(), status_code=200 if ready else 503)
+
+    @router.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+def _unit_of_work(request: Request, principal: PrincipalDep) -> Iterator[UnitOfWork]:
+    with UnitOfWork(
+        request.app.state.runtime, actor=principal.as_actor(), request_id=request.state.request_id
+    ) as uow:
+        yield uow
+
+
+def _public_unit_of_work(request: Request) -> Iterator[UnitOfWork]:
+    with UnitOfWork(request.app.state.runtime, actor=ANONYMOUS, request_id=request.state.request_id) as uow:
+        yield uow
+
+
+UowDep = Annotated[UnitOfWork, Depends(_unit_of_work)]
+PublicUowDep = Annotated[UnitOfWork, Depends(_public_unit_of_work)]

@@ -1,0 +1,42 @@
+"""intake's HTTP API: applicants submit; everyone in scope reads status and timeline."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from infra.auth import PrincipalDep
+from infra.errors import ERROR_RESPONSES
+from infra.idempotency import IdempotencyDep
+from infra.web import UowDep
+from services.intake.domain.application import ApplicationStatus
+from services.intake.service_layer import applications as service
+from services.intake.service_layer.applications import ApplicationPublic, SubmitApplication, TimelineEntryPublic
+
+router = APIRouter(prefix="/applications", tags=["applications"], responses=ERROR_RESPONSES)
+
+
+@router.post("", status_code=201, response_model=ApplicationPublic, summary="提交申请")
+def submit(body: SubmitApplication, principal: PrincipalDep, uow: UowDep, idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.submit_application(uow, principal, body), status_code=201)
+
+
+@router.get("", response_model=list[ApplicationPublic], summary="申请列表 (仅本人/本辖区)")
+def list_applications(
+    principal: PrincipalDep,
+    uow: UowDep,
+    status: ApplicationStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[ApplicationPublic]:
+    return service.list_applications(uow, principal, status=status, limit=limit, offset=offset)
+
+
+@router.get("/{application_id}", response_model=ApplicationPublic, summary="申请状态")
+def get_application(application_id: str, principal: PrincipalDep, uow: UowDep) -> ApplicationPublic:
+    return service.public(service.get_application(uow, principal, application_id))
+
+
+@router.get("/{application_id}/timeline", response_model=list[TimelineEntryPublic], summary="办理记录")
+def get_timeline(application_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
+    return service.timeline(uow, principal, application_id)

@@ -1,0 +1,43 @@
+"""Composition root of the intake process."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from contracts.topology import INTAKE_CASE_PROJECTION, TOPOLOGY
+from infra.background import ConsumerBinding
+from infra.db import Database
+from infra.inbox import InboxHandler
+from infra.runtime import ServiceRuntime
+from infra.settings import Settings, get_settings
+from infra.web import create_service_app
+from services.intake import SERVICE
+from services.intake.adapters.orm import INFRA, IntakeTable
+from services.intake.entrypoints import api
+from services.intake.service_layer.projection import HANDLERS
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def build_runtime(settings: Settings | None = None, database: Database | None = None) -> ServiceRuntime:
+    return ServiceRuntime.build(
+        SERVICE,
+        settings or get_settings(),
+        metadata=IntakeTable.metadata,
+        tables=INFRA,
+        migrations_dir=MIGRATIONS,
+        topology=TOPOLOGY,
+        database=database,
+    )
+
+
+def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
+    runtime = runtime or build_runtime()
+    return create_service_app(
+        runtime,
+        title="duixian intake 申报受理",
+        description="申报单位提交申请、自荐材料; 查询办理状态与办理记录。",
+        routers=[api.router],
+        consumers=[ConsumerBinding(INTAKE_CASE_PROJECTION, InboxHandler(runtime, INTAKE_CASE_PROJECTION.name, HANDLERS))],
+    )

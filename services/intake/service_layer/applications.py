@@ -1,0 +1,154 @@
+"""Submitting an application and reading a case's status and timeline."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from contracts.common import ApplicantRef
+from contracts.envelope import EventEnvelope
+from contracts.events.intake import ApplicationSubmitted
+from infra.auth import Principal
+from infra.clock import utcnow
+from infra.errors import Forbidden, InvalidRequest, NotFound
+from infra.uow import UnitOfWork
+from services.intake.adapters.orm import Application, TimelineEntry
+from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
+from services.intake.service_layer import clauses
+from services.intake.service_layer.scope import application_filter
+
+APPLICANT_ROLES = frozenset({"enterprise", "zone_committee"})
+
+
+class SubmitApplication(BaseModel):
+    clause_id: str = Field(max_length=64, description="申报条款标识, 见 duixian policy list")
+    applicant: ApplicantRef
+    facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 各条款所需字段见条款说明")
+
+
+class ApplicationPublic(BaseModel):
+    id: str
+    clause_id: str
+    applicant: ApplicantRef
+    facts: dict[str, Any]
+    status: ApplicationStatus
+    status_label: str
+    submitted_at: datetime
+    updated_at: datetime
+
+
+class TimelineEntryPublic(BaseModel):
+    occurred_at: datetime
+    event_type: str
+    actor: str
+    role: str
+    organisation: str | None
+    summary: str
+    details: dict[str, Any]
+
+
+def submit_application(uow: UnitOfWork, principal: Principal, command: SubmitApplication) -> ApplicationPublic:
+    if principal.role not in APPLICANT_ROLES:
+        raise Forbidden("只有申报单位可以提交申请")
+    if command.applicant.uscc != principal.organisation:
+        raise Forbidden("只能以本单位名义申报 (applicant.uscc 与登录单位不符)")
+    clauses.check_application(command.clause_id, command.applicant.kind, command.facts)
+    now = utcnow()
+    application = Application(
+        id=f"APP-{uuid.uuid4().hex[:16].upper()}",
+        clause_id=command.clause_id,
+        applicant_uscc=command.applicant.uscc,
+        applicant_name=command.applicant.name,
+        applicant_kind=command.applicant.kind,
+        region=command.applicant.region,
+        facts=command.facts,
+        status=ApplicationStatus.SUBMITTED,
+        submitted_by=principal.subject,
+        submitted_at=now,
+        updated_at=now,
+    )
+    uow.session.add(application)
+    envelope = uow.publish(
+        ApplicationSubmitted(
+            application_id=application.id,
+            clause_id=application.clause_id,
+            applicant=command.applicant,
+            facts=command.facts,
+            submitted_at=now,
+        ),
+        correlation_id=application.id,
+    )
+    add_timeline(uow, envelope, f"{command.applicant.name} 提交申请 ({command.clause_id})")
+    uow.audit("application.submit", "application", application.id, after=public(application).model_dump(mode="json"))
+    return public(application)
+
+
+def get_application(uow: UnitOfWork, principal: Principal, application_id: str) -> Application:
+    query = select(Application).where(Application.id == application_id)
+    condition = application_filter(principal)
+    if condition is not None:
+        query = query.where(condition)
+    application = uow.session.exec(query).first()
+    if application is None:
+        raise NotFound("申请不存在或不在您的权限范围内", application_id=application_id)
+    return application
+
+
+def list_applications(
+    uow: UnitOfWork, principal: Principal, *, status: ApplicationStatus | None, limit: int, offset: int
+) -> list[ApplicationPublic]:
+    query = select(Application).order_by(col(Application.submitted_at).desc()).limit(limit).offset(offset)
+    condition = application_filter(principal)
+    if condition is not None:
+        query = query.where(condition)
+    if status is not None:
+        query = query.where(Application.status == status)
+    return [public(row) for row in uow.session.exec(query)]
+
+
+def timeline(uow: UnitOfWork, principal: Principal, application_id: str) -> list[TimelineEntryPublic]:
+    get_application(uow, principal, application_id)
+    rows = uow.session.exec(
+        select(TimelineEntry).where(TimelineEntry.case_id == application_id).order_by(
+            col(TimelineEntry.occurred_at), col(TimelineEntry.id)
+        )
+    )
+    return [TimelineEntryPublic.model_validate(row, from_attributes=True) for row in rows]
+
+
+def add_timeline(uow: UnitOfWork, envelope: EventEnvelope, summary: str, details: dict[str, Any] | None = None) -> None:
+    uow.session.add(
+        TimelineEntry(
+            case_id=envelope.correlation_id,
+            event_id=str(envelope.id),
+            event_type=envelope.type,
+            occurred_at=envelope.occurred_at,
+            actor=envelope.actor.subject,
+            role=envelope.actor.role,
+            organisation=envelope.actor.organisation,
+            summary=summary[:500],
+            details=details or {},
+        )
+    )
+
+
+def public(application: Application) -> ApplicationPublic:
+    status = ApplicationStatus(application.status)
+    return ApplicationPublic(
+        id=application.id,
+        clause_id=application.clause_id,
+        applicant=ApplicantRef(
+            uscc=application.applicant_uscc,
+            name=application.applicant_name,
+            kind=application.applicant_kind,  # type: ignore[arg-type]
+            region=application.region,
+        ),
+        facts=application.facts,
+        status=status,
+        status_label=STATUS_LABELS[status],
+        submitted_at=application.submitted_at,
+        updated_at=application.updated_at,
+    )

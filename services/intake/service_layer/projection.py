@@ -1,0 +1,64 @@
+"""Keeps each case's status and timeline from the events of review and payout (applied once each)."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from contracts.common import format_yuan
+from contracts.envelope import EventEnvelope
+from contracts.events.payout import PayoutPlanOpened
+from contracts.events.review import DecisionRecorded, TaskOpened
+from infra.clock import utcnow
+from infra.inbox import EventHandler
+from infra.uow import UnitOfWork
+from services.intake.adapters.orm import Application
+from services.intake.domain.application import ApplicationStatus, advance
+from services.intake.service_layer.applications import add_timeline
+
+DECISION_LABELS = {"approve": "审核通过", "reject": "审核不通过"}
+
+
+def _advance(uow: UnitOfWork, case_id: str, status: ApplicationStatus) -> None:
+    application = uow.session.exec(select(Application).where(Application.id == case_id)).first()
+    if application is None:
+        return  # a case intake does not own (e.g. opened by another procedure): timeline only
+    new_status = advance(ApplicationStatus(application.status), status)
+    if new_status != application.status:
+        application.status = new_status
+        application.updated_at = utcnow()
+        uow.session.add(application)
+
+
+def on_task_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = TaskOpened.model_validate(envelope.payload)
+    _advance(uow, event.case_id, ApplicationStatus.UNDER_REVIEW)
+    add_timeline(uow, envelope, f"待办「{event.title}」已派发至 {event.assignee_org}", {"task_id": event.task_id})
+
+
+def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = DecisionRecorded.model_validate(envelope.payload)
+    status = ApplicationStatus.APPROVED if event.decision == "approve" else ApplicationStatus.REJECTED
+    _advance(uow, event.case_id, status)
+    summary = f"{DECISION_LABELS[event.decision]}: {event.reason}"
+    details: dict = {"task_id": event.task_id, "decision": event.decision}
+    if event.determination is not None:
+        summary += f" (核定金额 {format_yuan(event.determination.amount_fen)} 元)"
+        details["determination"] = event.determination.model_dump(mode="json")
+    add_timeline(uow, envelope, summary, details)
+
+
+def on_payout_plan_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = PayoutPlanOpened.model_validate(envelope.payload)
+    _advance(uow, event.case_id, ApplicationStatus.PAYOUT_PLANNED)
+    add_timeline(
+        uow,
+        envelope,
+        f"财政已建立拨付计划: {format_yuan(event.total_fen)} 元, 共 {len(event.stages)} 期",
+        {"plan_id": event.plan_id},
+    )
+
+
+HANDLERS: dict[str, EventHandler] = {
+    "review.task.opened": on_task_opened,
+    "review.decision.recorded": on_decision_recorded,
+    "payout.plan.opened": on_payout_plan_opened,
+}

@@ -1,0 +1,26 @@
+"""Which applications a caller may see. Another scope's object is simply not found (404)."""
+from __future__ import annotations
+
+from sqlalchemy import false
+from sqlmodel import col
+
+from infra.auth import Principal
+from services.intake.adapters.orm import Application
+
+SEE_ALL = frozenset({"auditor", "admin", "workflow"})
+REGIONAL = frozenset({"city_industry_bureau", "city_science_bureau", "city_department", "city_finance_bureau", "county_finance"})
+
+
+def application_filter(principal: Principal):  # type: ignore[no-untyped-def]
+    if principal.role in SEE_ALL:
+        return None
+    if principal.role in ("enterprise", "zone_committee"):
+        return col(Application.applicant_uscc) == principal.organisation
+    if principal.role in REGIONAL and principal.region:
+        return col(Application.region).startswith(region_prefix(principal.region))
+    return false()
+
+
+def region_prefix(region: str) -> str:
+    """140400 (a city) covers 1404xx; 140403 (a county) covers only itself."""
+    return region[:4] if region.endswith("00") else region

@@ -1,0 +1,22 @@
+"""Which payout plans a caller may see."""
+from __future__ import annotations
+
+from sqlalchemy import false
+from sqlmodel import col
+
+from infra.auth import Principal
+from services.payout.adapters.orm import PayoutPlan
+
+SEE_ALL = frozenset({"auditor", "admin", "workflow"})
+FINANCE = frozenset({"city_finance_bureau", "county_finance"})
+
+
+def plan_filter(principal: Principal):  # type: ignore[no-untyped-def]
+    if principal.role in SEE_ALL:
+        return None
+    if principal.role == "enterprise":
+        return col(PayoutPlan.recipient_uscc) == principal.organisation
+    if principal.role in FINANCE and principal.region:
+        prefix = principal.region[:4] if principal.region.endswith("00") else principal.region
+        return col(PayoutPlan.region).startswith(prefix)
+    return false()

@@ -1,0 +1,18 @@
+"""Task states and the rules of deciding one (pure)."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DECIDED = "decided"
+    CANCELLED = "cancelled"
+
+
+STATUS_LABELS = {TaskStatus.OPEN: "待办理", TaskStatus.DECIDED: "已办结", TaskStatus.CANCELLED: "已撤销"}
+
+DECISION_LABELS = {"approve": "通过", "reject": "不通过"}
+
+# Task kinds whose approval fixes an award amount (核定) with the policy calculator.
+DETERMINING_KINDS = frozenset({"case_review"})

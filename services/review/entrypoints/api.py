@@ -1,0 +1,49 @@
+"""review's HTTP API: officials work their queue; workflows open tasks (internal)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from contracts.api.review import OpenTask, TaskRef
+from infra.auth import Principal, PrincipalDep, require_roles
+from infra.errors import ERROR_RESPONSES
+from infra.idempotency import IdempotencyDep
+from infra.web import UowDep
+from services.review.domain.task import TaskStatus
+from services.review.service_layer import tasks as service
+from services.review.service_layer.tasks import DecideTask, DecisionPublic, TaskPublic
+
+router = APIRouter(prefix="/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
+internal = APIRouter(prefix="/internal", tags=["internal"], responses=ERROR_RESPONSES)
+
+
+@router.get("", response_model=list[TaskPublic], summary="我的待办 (本单位本角色)")
+def list_tasks(
+    principal: PrincipalDep,
+    uow: UowDep,
+    status: TaskStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[TaskPublic]:
+    return service.list_tasks(uow, principal, status=status, limit=limit, offset=offset)
+
+
+@router.get("/{task_id}", response_model=TaskPublic, summary="待办详情")
+def get_task(task_id: str, principal: PrincipalDep, uow: UowDep) -> TaskPublic:
+    return service.public(uow, service.get_task(uow, principal, task_id))
+
+
+@router.post("/{task_id}/decision", response_model=DecisionPublic, status_code=201, summary="办理: 通过或不通过")
+def decide(task_id: str, body: DecideTask, principal: PrincipalDep, uow: UowDep, idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.decide(uow, principal, task_id, body), status_code=201)
+
+
+@internal.post("/tasks", response_model=TaskRef, status_code=201, summary="(workflow) 派发待办")
+def open_task(
+    body: OpenTask,
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+    principal: Principal = require_roles("workflow"),
+):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.open_task(uow, body), status_code=201)

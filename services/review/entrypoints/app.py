@@ -1,0 +1,39 @@
+"""Composition root of the review process."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from contracts.topology import TOPOLOGY
+from infra.db import Database
+from infra.runtime import ServiceRuntime
+from infra.settings import Settings, get_settings
+from infra.web import create_service_app
+from services.review import SERVICE
+from services.review.adapters.orm import INFRA, ReviewTable
+from services.review.entrypoints import api
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def build_runtime(settings: Settings | None = None, database: Database | None = None) -> ServiceRuntime:
+    return ServiceRuntime.build(
+        SERVICE,
+        settings or get_settings(),
+        metadata=ReviewTable.metadata,
+        tables=INFRA,
+        migrations_dir=MIGRATIONS,
+        topology=TOPOLOGY,
+        database=database,
+    )
+
+
+def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
+    runtime = runtime or build_runtime()
+    return create_service_app(
+        runtime,
+        title="duixian review 审核办理",
+        description="各部门、专家、链长的待办与办理意见; 公示名单与异议。",
+        routers=[api.router, api.internal],
+    )

@@ -1,0 +1,199 @@
+"""Opening tasks (for workflows), reading one's queue, and deciding (for officials)."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from contracts.api.review import OpenTask, TaskRef
+from contracts.common import ApplicantRef, DeterminationRef
+from contracts.events.review import DecisionRecorded, TaskOpened
+from infra.auth import Principal
+from infra.clock import utcnow
+from infra.errors import Conflict, NotFound
+from infra.uow import UnitOfWork
+from services.review.adapters.orm import Decision, Task
+from services.review.domain.task import DETERMINING_KINDS, STATUS_LABELS, TaskStatus
+from services.review.service_layer.determination import determine
+from services.review.service_layer.scope import task_filter
+
+
+class DecideTask(BaseModel):
+    decision: Literal["approve", "reject"] = Field(description="approve 通过 / reject 不通过")
+    reason: str = Field(min_length=1, max_length=2000, description="意见或理由")
+    verified_facts: dict[str, Any] | None = Field(
+        default=None, description="核实后的事实; 省略则以申报事实核定"
+    )
+
+
+class DecisionPublic(BaseModel):
+    task_id: str
+    decision: str
+    reason: str
+    decided_by: str
+    decided_at: datetime
+    determination: DeterminationRef | None
+
+
+class TaskPublic(BaseModel):
+    id: str
+    case_id: str
+    kind: str
+    title: str
+    assignee_role: str
+    assignee_org: str
+    clause_id: str | None
+    applicant: ApplicantRef | None
+    facts: dict[str, Any]
+    status: TaskStatus
+    status_label: str
+    opened_at: datetime
+    due_at: datetime | None
+    decision: DecisionPublic | None = None
+
+
+def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
+    now = utcnow()
+    task = Task(
+        id=f"TASK-{uuid.uuid4().hex[:16].upper()}",
+        case_id=command.case_id,
+        kind=command.kind,
+        title=command.title,
+        assignee_role=command.assignee_role,
+        assignee_org=command.assignee_org,
+        clause_id=command.clause_id,
+        applicant=command.applicant.model_dump(mode="json") if command.applicant else None,
+        facts=command.facts,
+        status=TaskStatus.OPEN,
+        opened_by=uow.actor.subject,
+        opened_at=now,
+        due_at=_due_at(now, command.due_working_days),
+    )
+    uow.session.add(task)
+    uow.publish(
+        TaskOpened(
+            task_id=task.id,
+            case_id=task.case_id,
+            kind=task.kind,
+            title=task.title,
+            assignee_role=task.assignee_role,
+            assignee_org=task.assignee_org,
+            due_at=task.due_at,
+        ),
+        correlation_id=task.case_id,
+    )
+    uow.audit("task.open", "task", task.id, after={"case_id": task.case_id, "kind": task.kind, "assignee_org": task.assignee_org})
+    return TaskRef(task_id=task.id, case_id=task.case_id, status=task.status)
+
+
+def _due_at(now: datetime, working_days: int | None) -> datetime | None:
+    if working_days is None:
+        return None
+    from policies.calendar import WorkingDayCalendar  # TODO(lead): top-level once policies lands
+
+    return WorkingDayCalendar().deadline(now, working_days).ends_at
+
+
+def get_task(uow: UnitOfWork, principal: Principal, task_id: str) -> Task:
+    query = select(Task).where(Task.id == task_id)
+    condition = task_filter(principal)
+    if condition is not None:
+        query = query.where(condition)
+    task = uow.session.exec(query).first()
+    if task is None:
+        raise NotFound("待办不存在或不属于您的单位", task_id=task_id)
+    return task
+
+
+def list_tasks(uow: UnitOfWork, principal: Principal, *, status: TaskStatus | None, limit: int, offset: int) -> list[TaskPublic]:
+    query = select(Task).order_by(col(Task.opened_at)).limit(limit).offset(offset)
+    condition = task_filter(principal)
+    if condition is not None:
+        query = query.where(condition)
+    if status is not None:
+        query = query.where(Task.status == status)
+    return [public(uow, task) for task in uow.session.exec(query)]
+
+
+def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideTask) -> DecisionPublic:
+    task = get_task(uow, principal, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise Conflict(f"该待办已{STATUS_LABELS[TaskStatus(task.status)]}, 不能重复办理", task_id=task_id, status=task.status)
+    facts = command.verified_facts if command.verified_facts is not None else task.facts
+    determination = None
+    if command.decision == "approve" and task.kind in DETERMINING_KINDS and task.clause_id:
+        determination = determine(task.clause_id, facts)
+    now = utcnow()
+    decision = Decision(
+        id=f"DEC-{uuid.uuid4().hex[:16].upper()}",
+        task_id=task.id,
+        decision=command.decision,
+        reason=command.reason,
+        decided_by=principal.subject,
+        decided_role=principal.role,
+        decided_org=principal.organisation,
+        verified_facts=facts,
+        determination=determination.model_dump(mode="json") if determination else None,
+        decided_at=now,
+    )
+    before = {"status": task.status}
+    task.status = TaskStatus.DECIDED
+    task.closed_at = now
+    uow.session.add(task)
+    uow.session.add(decision)
+    uow.publish(
+        DecisionRecorded(
+            task_id=task.id,
+            case_id=task.case_id,
+            kind=task.kind,
+            decision=command.decision,
+            reason=command.reason,
+            decided_by=principal.subject,
+            determination=determination,
+        ),
+        correlation_id=task.case_id,
+    )
+    uow.audit(
+        "task.decide",
+        "task",
+        task.id,
+        before=before,
+        after={"status": task.status, "decision": command.decision, "reason": command.reason,
+               "amount_fen": determination.amount_fen if determination else None},
+    )
+    return decision_public(decision)
+
+
+def decision_public(decision: Decision) -> DecisionPublic:
+    return DecisionPublic(
+        task_id=decision.task_id,
+        decision=decision.decision,
+        reason=decision.reason,
+        decided_by=decision.decided_by,
+        decided_at=decision.decided_at,
+        determination=DeterminationRef.model_validate(decision.determination) if decision.determination else None,
+    )
+
+
+def public(uow: UnitOfWork, task: Task) -> TaskPublic:
+    decision = uow.session.exec(select(Decision).where(Decision.task_id == task.id)).first()
+    status = TaskStatus(task.status)
+    return TaskPublic(
+        id=task.id,
+        case_id=task.case_id,
+        kind=task.kind,
+        title=task.title,
+        assignee_role=task.assignee_role,
+        assignee_org=task.assignee_org,
+        clause_id=task.clause_id,
+        applicant=ApplicantRef.model_validate(task.applicant) if task.applicant else None,
+        facts=task.facts,
+        status=status,
+        status_label=STATUS_LABELS[status],
+        opened_at=task.opened_at,
+        due_at=task.due_at,
+        decision=decision_public(decision) if decision else None,
+    )

@@ -1,0 +1,1 @@
+"""The bridge: RabbitMQ → Temporal. Stateless; idempotency comes from workflow ids and event ids."""

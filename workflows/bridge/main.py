@@ -1,0 +1,34 @@
+"""The bridge process: consumes its queue and drives Temporal."""
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+
+import structlog
+
+from contracts.topology import TOPOLOGY, WORKFLOW_BRIDGE
+from infra.consumer import Consumer
+from infra.logging import configure_logging
+from infra.settings import Settings
+from workflows.bridge.service import Bridge
+from workflows.temporal import connect_with_retry
+
+log = structlog.get_logger(__name__)
+
+
+async def run(settings: Settings) -> None:
+    configure_logging("bridge", settings.log_level, settings.log_json)
+    client = await connect_with_retry(settings)
+    loop = asyncio.get_running_loop()
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    consumer = Consumer(settings.amqp_url, TOPOLOGY, WORKFLOW_BRIDGE, Bridge(client, loop))
+    thread = threading.Thread(target=consumer.run, args=(stop,), name="bridge-consumer", daemon=True)
+    thread.start()
+    log.info("bridge_started", queue=WORKFLOW_BRIDGE.name)
+    while not stop.is_set():
+        await asyncio.sleep(0.2)
+    await asyncio.to_thread(thread.join, 10)
+    log.info("bridge_stopped")

@@ -1,0 +1,63 @@
+"""Which domain event starts or signals which workflow. Workflow id = the case's correlation id."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from pydantic import BaseModel
+
+from contracts.envelope import EventEnvelope
+from contracts.events.intake import ApplicationSubmitted
+from contracts.events.review import DecisionRecorded
+from contracts.workflows import ApplicationCaseInput, DecisionSignal
+
+
+@dataclass(frozen=True)
+class StartWorkflow:
+    workflow: str
+    workflow_id: str
+    argument: BaseModel
+
+
+@dataclass(frozen=True)
+class SignalWorkflow:
+    workflow_id: str
+    signal: str
+    argument: BaseModel
+
+
+Action = StartWorkflow | SignalWorkflow
+
+
+def _application_submitted(envelope: EventEnvelope) -> list[Action]:
+    event = ApplicationSubmitted.model_validate(envelope.payload)
+    case = ApplicationCaseInput(
+        case_id=event.application_id, clause_id=event.clause_id, applicant=event.applicant, facts=event.facts
+    )
+    return [StartWorkflow("ApplicationCase", event.application_id, case)]
+
+
+def _decision_recorded(envelope: EventEnvelope) -> list[Action]:
+    event = DecisionRecorded.model_validate(envelope.payload)
+    signal = DecisionSignal(
+        event_id=str(envelope.id),
+        task_id=event.task_id,
+        decision=event.decision,
+        reason=event.reason,
+        decided_by=event.decided_by,
+        determination=event.determination,
+    )
+    return [SignalWorkflow(event.case_id, "decision_recorded", signal)]
+
+
+ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
+    "intake.application.submitted": _application_submitted,
+    "review.decision.recorded": _decision_recorded,
+}
+
+
+def translate(envelope: EventEnvelope) -> list[Action]:
+    route = ROUTES.get(envelope.type)
+    if route is None:
+        raise LookupError(f"the bridge has no route for {envelope.type}")
+    return route(envelope)

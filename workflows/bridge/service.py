@@ -1,0 +1,66 @@
+"""Applies the bridge's actions on Temporal. Called on the consumer's worker thread; Temporal
+calls run on the bridge's asyncio loop, and the message is acked only after they succeed."""
+from __future__ import annotations
+
+import asyncio
+
+import pika
+import structlog
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from contracts.envelope import EventEnvelope
+from contracts.workflows import TASK_QUEUE
+from workflows.bridge.routes import Action, SignalWorkflow, StartWorkflow, translate
+
+log = structlog.get_logger(__name__)
+
+
+class Bridge:
+    def __init__(self, client: Client, loop: asyncio.AbstractEventLoop, *, task_queue: str = TASK_QUEUE, timeout: float = 30.0):
+        self.client = client
+        self.loop = loop
+        self.task_queue = task_queue
+        self.timeout = timeout
+
+    def __call__(self, body: bytes, properties: pika.BasicProperties) -> None:
+        envelope = EventEnvelope.from_bytes(body)
+        for action in translate(envelope):
+            future = asyncio.run_coroutine_threadsafe(self.apply(action, envelope), self.loop)
+            future.result(self.timeout)
+
+    async def apply(self, action: Action, envelope: EventEnvelope) -> None:
+        if isinstance(action, StartWorkflow):
+            await self._start(action, envelope)
+        else:
+            await self._signal(action, envelope)
+
+    async def _start(self, action: StartWorkflow, envelope: EventEnvelope) -> None:
+        try:
+            await self.client.start_workflow(
+                action.workflow,
+                action.argument,
+                id=action.workflow_id,
+                task_queue=self.task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                memo={"started_by_event": str(envelope.id)},
+            )
+            log.info("workflow_started", workflow=action.workflow, workflow_id=action.workflow_id, message_id=str(envelope.id))
+        except WorkflowAlreadyStartedError:
+            log.info("workflow_already_started", workflow_id=action.workflow_id, message_id=str(envelope.id))
+
+    async def _signal(self, action: SignalWorkflow, envelope: EventEnvelope) -> None:
+        handle = self.client.get_workflow_handle(action.workflow_id)
+        try:
+            await handle.signal(action.signal, action.argument)
+            log.info("workflow_signalled", workflow_id=action.workflow_id, signal=action.signal, message_id=str(envelope.id))
+        except RPCError as error:
+            if error.status != RPCStatusCode.NOT_FOUND:
+                raise
+            description = await handle.describe()  # raises NOT_FOUND again if the workflow never existed
+            if description.status == WorkflowExecutionStatus.RUNNING:
+                raise
+            log.warning("signal_to_closed_workflow_dropped", workflow_id=action.workflow_id, signal=action.signal,
+                        message_id=str(envelope.id), workflow_status=description.status.name if description.status else None)
