@@ -29,8 +29,16 @@ WORKFLOW_BRIDGE = QueueSpec(
     summary="turns domain events into Temporal workflow starts and signals",
 )
 
-TOPOLOGY = Topology(
+BASE_TOPOLOGY = Topology(
     exchange=EVENTS_EXCHANGE,
     dead_letter_exchange=DEAD_LETTER_EXCHANGE,
     queues=(INTAKE_CASE_PROJECTION, WORKFLOW_BRIDGE),
 )
+
+
+def topology(namespace: str = "") -> Topology:
+    """The topology, with names prefixed by `namespace` when one is given."""
+    return BASE_TOPOLOGY.namespaced(namespace)
+
+
+TOPOLOGY = BASE_TOPOLOGY

@@ -7,9 +7,6 @@ from pydantic import BaseModel, Field
 
 from contracts.common import ApplicantRef, DeterminationRef
 
-TASK_QUEUE = "duixian"
-
-
 class ApplicationCaseInput(BaseModel):
     case_id: str
     clause_id: str

@@ -28,11 +28,13 @@ class OutboxRelay:
         self.outbox = tables.outbox
         self.publisher = publisher
         self.batch_size = batch_size
+        self.broker_failed = False
 
     def publish_batch(self) -> int:
-        """Publish up to one batch; returns how many rows were published."""
+        """Publish up to one batch; returns how many rows were published (stops at the first failure)."""
         outbox = self.outbox
         published = 0
+        self.broker_failed = False
         with self.db.engine.begin() as conn:
             rows = conn.execute(
                 select(outbox.c.seq, outbox.c.message_id, outbox.c.event_type, outbox.c.correlation_id, outbox.c.body)
@@ -58,6 +60,7 @@ class OutboxRelay:
                         .where(outbox.c.seq == row.seq)
                         .values(attempts=outbox.c.attempts + 1, last_error=repr(error)[:2000])
                     )
+                    self.broker_failed = True
                     break
                 conn.execute(update(outbox).where(outbox.c.seq == row.seq).values(published_at=utcnow()))
                 published += 1
@@ -70,10 +73,14 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 count = self.publish_batch()
-                backoff = poll_seconds
-            except Exception as error:  # database or broker trouble: wait and retry, rows stay in the outbox
+                failed = self.broker_failed
+            except Exception as error:  # database trouble: wait and retry, rows stay in the outbox
                 log.warning("outbox_relay_error", service=self.service, error=repr(error))
-                count, backoff = 0, min(backoff * 2, 10.0)
+                count, failed = 0, True
+            backoff = min(backoff * 2, 5.0) if failed else poll_seconds
+            if failed:
+                stop.wait(backoff)
+                continue
             if count >= self.batch_size:
                 continue
             self.db.outbox_ready.wait(backoff)

@@ -24,12 +24,14 @@ class Settings(BaseSettings):
     payout_database_url: str | None = None
 
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
+    amqp_namespace: str = ""  # prefix for exchange and queue names; empty in production
     relay_enabled: bool = True
     consumers_enabled: bool = True
     relay_poll_seconds: float = 0.5
 
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
+    temporal_task_queue: str = "duixian"
 
     intake_url: str = "http://127.0.0.1:8001"
     review_url: str = "http://127.0.0.1:8002"
@@ -40,6 +42,8 @@ class Settings(BaseSettings):
     jwt_audience: str = "duixian"
     jwks_url: str | None = None
     service_token_ttl_seconds: int = 3600
+
+    serve_host: str = "127.0.0.1"  # SERVE_HOST=0.0.0.0 in containers
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -18,6 +18,11 @@ class QueueSpec:
     bindings: tuple[str, ...]
     delivery_limit: int = 5
     summary: str = ""
+    key: str = ""  # the logical name, the same in every namespace
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
 
     @property
     def dead_letter_queue(self) -> str:
@@ -30,11 +35,31 @@ class Topology:
     dead_letter_exchange: str
     queues: tuple[QueueSpec, ...] = field(default=())
 
-    def queue(self, name: str) -> QueueSpec:
+    def queue(self, key: str) -> QueueSpec:
+        """A queue by its logical name (e.g. "workflows.bridge"), whatever the namespace."""
         for spec in self.queues:
-            if spec.name == name:
+            if spec.key == key:
                 return spec
-        raise KeyError(name)
+        raise KeyError(key)
+
+    def namespaced(self, namespace: str) -> "Topology":
+        """The same topology with every exchange and queue name prefixed (tests, side-by-side stacks)."""
+        if not namespace:
+            return self
+        return Topology(
+            exchange=f"{namespace}.{self.exchange}",
+            dead_letter_exchange=f"{namespace}.{self.dead_letter_exchange}",
+            queues=tuple(
+                QueueSpec(f"{namespace}.{q.name}", q.bindings, q.delivery_limit, q.summary, q.key) for q in self.queues
+            ),
+        )
+
+    def delete(self, channel: BlockingChannel) -> None:
+        for spec in self.queues:
+            channel.queue_delete(spec.name)
+            channel.queue_delete(spec.dead_letter_queue)
+        channel.exchange_delete(self.exchange)
+        channel.exchange_delete(self.dead_letter_exchange)
 
     def queue_arguments(self, spec: QueueSpec) -> dict[str, Any]:
         return {

@@ -8,7 +8,6 @@ import structlog
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from contracts.workflows import TASK_QUEUE
 from infra.logging import configure_logging
 from infra.settings import Settings
 from workflows.activities import routing
@@ -25,8 +24,8 @@ def activities(settings: Settings) -> list:
     return [*ServiceActivities(settings).all(), routing.review_route]
 
 
-def build_worker(client: Client, settings: Settings, *, task_queue: str = TASK_QUEUE) -> Worker:
-    return Worker(client, task_queue=task_queue, workflows=WORKFLOWS, activities=activities(settings))
+def build_worker(client: Client, settings: Settings) -> Worker:
+    return Worker(client, task_queue=settings.temporal_task_queue, workflows=WORKFLOWS, activities=activities(settings))
 
 
 async def run(settings: Settings) -> None:
@@ -37,7 +36,7 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
     async with worker:
-        log.info("worker_started", task_queue=TASK_QUEUE, temporal=settings.temporal_address)
+        log.info("worker_started", task_queue=settings.temporal_task_queue, temporal=settings.temporal_address)
         await stop.wait()
     log.info("worker_stopped")
 

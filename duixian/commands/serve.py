@@ -6,15 +6,17 @@ import uvicorn
 
 from duixian.services import PORTS, SERVICES, entrypoint
 from infra import migrations
+from infra.settings import get_settings
 
 
 @click.command("serve")
 @click.argument("service", type=click.Choice(SERVICES))
-@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--host", default=None, help="default: SERVE_HOST or 127.0.0.1")
 @click.option("--port", type=int, default=None, help="default: intake 8001, review 8002, payout 8003")
 @click.option("--migrate/--no-migrate", default=True, show_default=True, help="apply migrations before serving")
-def command(service: str, host: str, port: int | None, migrate: bool) -> None:
+def command(service: str, host: str | None, port: int | None, migrate: bool) -> None:
     """运行一个服务 (intake | review | payout)."""
+    host = host or get_settings().serve_host
     module = entrypoint(service)
     runtime = module.build_runtime()
     if migrate:

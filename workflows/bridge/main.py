@@ -7,7 +7,7 @@ import threading
 
 import structlog
 
-from contracts.topology import TOPOLOGY, WORKFLOW_BRIDGE
+from contracts.topology import WORKFLOW_BRIDGE, topology
 from infra.consumer import Consumer
 from infra.logging import configure_logging
 from infra.settings import Settings
@@ -24,10 +24,11 @@ async def run(settings: Settings) -> None:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    consumer = Consumer(settings.amqp_url, TOPOLOGY, WORKFLOW_BRIDGE, Bridge(client, loop))
+    bus = topology(settings.amqp_namespace)
+    consumer = Consumer(settings.amqp_url, bus, bus.queue(WORKFLOW_BRIDGE.key), Bridge(client, loop, task_queue=settings.temporal_task_queue))
     thread = threading.Thread(target=consumer.run, args=(stop,), name="bridge-consumer", daemon=True)
     thread.start()
-    log.info("bridge_started", queue=WORKFLOW_BRIDGE.name)
+    log.info("bridge_started", queue=bus.queue(WORKFLOW_BRIDGE.key).name)
     while not stop.is_set():
         await asyncio.sleep(0.2)
     await asyncio.to_thread(thread.join, 10)

@@ -12,14 +12,13 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.envelope import EventEnvelope
-from contracts.workflows import TASK_QUEUE
 from workflows.bridge.routes import Action, SignalWorkflow, StartWorkflow, translate
 
 log = structlog.get_logger(__name__)
 
 
 class Bridge:
-    def __init__(self, client: Client, loop: asyncio.AbstractEventLoop, *, task_queue: str = TASK_QUEUE, timeout: float = 30.0):
+    def __init__(self, client: Client, loop: asyncio.AbstractEventLoop, *, task_queue: str, timeout: float = 30.0):
         self.client = client
         self.loop = loop
         self.task_queue = task_queue

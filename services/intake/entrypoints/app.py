@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topology import INTAKE_CASE_PROJECTION, TOPOLOGY
+from contracts.topology import INTAKE_CASE_PROJECTION, topology
 from infra.background import ConsumerBinding
 from infra.db import Database
 from infra.inbox import InboxHandler
@@ -21,23 +21,25 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def build_runtime(settings: Settings | None = None, database: Database | None = None) -> ServiceRuntime:
+    settings = settings or get_settings()
     return ServiceRuntime.build(
         SERVICE,
-        settings or get_settings(),
+        settings,
         metadata=IntakeTable.metadata,
         tables=INFRA,
         migrations_dir=MIGRATIONS,
-        topology=TOPOLOGY,
+        topology=topology(settings.amqp_namespace),
         database=database,
     )
 
 
 def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     runtime = runtime or build_runtime()
+    projection = runtime.topology.queue(INTAKE_CASE_PROJECTION.key)
     return create_service_app(
         runtime,
         title="duixian intake 申报受理",
         description="申报单位提交申请、自荐材料; 查询办理状态与办理记录。",
         routers=[api.router],
-        consumers=[ConsumerBinding(INTAKE_CASE_PROJECTION, InboxHandler(runtime, INTAKE_CASE_PROJECTION.name, HANDLERS))],
+        consumers=[ConsumerBinding(projection, InboxHandler(runtime, projection.key, HANDLERS))],
     )

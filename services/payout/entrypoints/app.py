@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topology import TOPOLOGY
+from contracts.topology import topology
 from infra.db import Database
 from infra.runtime import ServiceRuntime
 from infra.settings import Settings, get_settings
@@ -18,13 +18,14 @@ MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 def build_runtime(settings: Settings | None = None, database: Database | None = None) -> ServiceRuntime:
+    settings = settings or get_settings()
     return ServiceRuntime.build(
         SERVICE,
-        settings or get_settings(),
+        settings,
         metadata=PayoutTable.metadata,
         tables=INFRA,
         migrations_dir=MIGRATIONS,
-        topology=TOPOLOGY,
+        topology=topology(settings.amqp_namespace),
         database=database,
     )
 

@@ -1,0 +1,68 @@
+"""Fixtures shared by every test layer. Backing services are real; see tests/support/backing.py."""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pika
+import pytest
+
+from contracts.topology import topology
+from infra.amqp import connection_parameters
+from infra.settings import Settings
+from tests.support import backing
+from tests.support.databases import DatabaseFactory
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> str:
+    url = backing.amqp_url()
+    if url is None:
+        backing.unavailable("RabbitMQ", "set AMQP_URL, start rabbitmq-server, or provide a Docker engine")
+    return url  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = backing.postgres_url()
+    if url is None:
+        backing.unavailable("PostgreSQL", "set DATABASE_URL, start PostgreSQL, or provide a Docker engine")
+    return url  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_containers():  # type: ignore[no-untyped-def]
+    yield
+    backing.stop_containers()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def databases(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseFactory:
+    """One fresh database per service, on SQLite and again on PostgreSQL."""
+    postgres = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    factory = DatabaseFactory(request.param, tmp_path, postgres)
+    yield factory  # type: ignore[misc]
+    factory.close()
+
+
+@pytest.fixture
+def bus_namespace(amqp_url: str) -> str:
+    """A private set of exchanges and queues for one test, deleted afterwards."""
+    namespace = f"test-{uuid.uuid4().hex[:10]}"
+    yield namespace  # type: ignore[misc]
+    connection = pika.BlockingConnection(connection_parameters(amqp_url))
+    topology(namespace).delete(connection.channel())
+    connection.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, amqp_url: str, bus_namespace: str) -> Settings:
+    return Settings(
+        environment="test",
+        data_dir=tmp_path,
+        amqp_url=amqp_url,
+        amqp_namespace=bus_namespace,
+        relay_poll_seconds=0.05,
+        temporal_task_queue=f"duixian-{bus_namespace}",
+        log_json=True,
+    )
