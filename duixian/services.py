@@ -5,7 +5,6 @@ import importlib
 from types import ModuleType
 
 SERVICES = ("intake", "review", "payout")
-PORTS = {"intake": 8001, "review": 8002, "payout": 8003}
 
 
 def entrypoint(service: str) -> ModuleType:

@@ -35,6 +35,13 @@ def upgrade(runtime: ServiceRuntime, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+def downgrade(runtime: ServiceRuntime, revision: str) -> None:
+    with runtime.db.engine.begin() as connection:
+        config = alembic_config(runtime)
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
 def current(runtime: ServiceRuntime) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

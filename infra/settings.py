@@ -33,9 +33,13 @@ class Settings(BaseSettings):
     temporal_namespace: str = "default"
     temporal_task_queue: str = "duixian"
 
-    intake_url: str = "http://127.0.0.1:8001"
-    review_url: str = "http://127.0.0.1:8002"
-    payout_url: str = "http://127.0.0.1:8003"
+    intake_port: int = 8001
+    review_port: int = 8002
+    payout_port: int = 8003
+    # Where the worker finds the services; default: this machine at the ports above.
+    intake_url: str = ""
+    review_url: str = ""
+    payout_url: str = ""
 
     jwt_secret: SecretStr = SecretStr(DEVELOPMENT_JWT_SECRET)
     jwt_issuer: str = "duixian"
@@ -47,6 +51,16 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+
+    @model_validator(mode="after")
+    def _service_urls(self) -> "Settings":
+        for service in ("intake", "review", "payout"):
+            if not getattr(self, f"{service}_url"):
+                setattr(self, f"{service}_url", f"http://127.0.0.1:{getattr(self, f'{service}_port')}")
+        return self
+
+    def port_of(self, service: str) -> int:
+        return int(getattr(self, f"{service}_port"))
 
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> "Settings":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from duixian.services import PORTS, SERVICES, entrypoint
+from duixian.services import SERVICES, entrypoint
 from infra import migrations
 from infra.amqp import broker_reachable
 from infra.settings import get_settings
@@ -62,8 +62,9 @@ def command(procfile: str) -> None:
     database = "PostgreSQL (DATABASE_URL)" if settings.database_url else f"SQLite files in {settings.data_dir}/"
     click.echo("\nduixian 正在启动 — 按 Ctrl-C 停止全部进程")
     for service in SERVICES:
-        click.echo(f"  {service:<7} http://127.0.0.1:{PORTS[service]}/docs")
-    click.echo("  Temporal UI http://127.0.0.1:8233   (gRPC 127.0.0.1:7233)")
+        click.echo(f"  {service:<7} http://127.0.0.1:{settings.port_of(service)}/docs")
+    ui_port = os.environ.get("TEMPORAL_UI_PORT", "8233")
+    click.echo(f"  Temporal UI http://127.0.0.1:{ui_port}   (gRPC {settings.temporal_address})")
     click.echo(f"  数据库  {database}\n  消息    {settings.amqp_url}\n")
     honcho = shutil.which("honcho", path=bin_dir) or "honcho"
     os.execvp(honcho, [honcho, "start", "-f", procfile, "-d", str(ROOT)])

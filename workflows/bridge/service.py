@@ -6,6 +6,8 @@ import asyncio
 
 import pika
 import structlog
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import SignalWorkflowExecutionRequest
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -53,7 +55,7 @@ class Bridge:
     async def _signal(self, action: SignalWorkflow, envelope: EventEnvelope) -> None:
         handle = self.client.get_workflow_handle(action.workflow_id)
         try:
-            await handle.signal(action.signal, action.argument)
+            await self._send_signal(action, request_id=str(envelope.id))
             log.info("workflow_signalled", workflow_id=action.workflow_id, signal=action.signal, message_id=str(envelope.id))
         except RPCError as error:
             if error.status != RPCStatusCode.NOT_FOUND:
@@ -63,3 +65,16 @@ class Bridge:
                 raise
             log.warning("signal_to_closed_workflow_dropped", workflow_id=action.workflow_id, signal=action.signal,
                         message_id=str(envelope.id), workflow_status=description.status.name if description.status else None)
+
+    async def _send_signal(self, action: SignalWorkflow, *, request_id: str) -> None:
+        """Signal with the event id as Temporal's request id, so the server itself drops a repeat
+        (the SDK's `handle.signal` would send a fresh random request id each time)."""
+        request = SignalWorkflowExecutionRequest(
+            namespace=self.client.namespace,
+            workflow_execution=WorkflowExecution(workflow_id=action.workflow_id),
+            signal_name=action.signal,
+            identity=self.client.identity,
+            request_id=request_id,
+        )
+        request.input.payloads.extend(await self.client.data_converter.encode([action.argument]))
+        await self.client.workflow_service.signal_workflow_execution(request, retry=True)
