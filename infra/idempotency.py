@@ -62,20 +62,20 @@ class IdempotentRequest:
         result = action()
         payload = result.model_dump(mode="json")
         table = uow.runtime.tables.idempotency
-        uow.session.execute(
-            insert(table).values(
-                scope=self.scope,
-                key=self.key,
-                fingerprint=fingerprint,
-                status_code=status_code,
-                response_body=json.dumps(payload, ensure_ascii=False),
-                created_at=utcnow(),
-            )
-        )
         try:
+            uow.session.execute(
+                insert(table).values(
+                    scope=self.scope,
+                    key=self.key,
+                    fingerprint=fingerprint,
+                    status_code=status_code,
+                    response_body=json.dumps(payload, ensure_ascii=False),
+                    created_at=utcnow(),
+                )
+            )
             uow.commit()
         except IntegrityError:
-            # A concurrent request with the same key committed first: our effects are rolled back.
+            # A concurrent request with the same key committed first: our effects roll back with it.
             uow.session.rollback()
             stored = self._lookup(uow, fingerprint)
             if stored is None:

@@ -46,4 +46,10 @@ class InboxHandler:
                 )
             )
             handler(uow, envelope)
+            uow.audit(
+                f"apply:{envelope.type}",
+                "message",
+                str(envelope.id),
+                after={"consumer": self.consumer, "correlation_id": envelope.correlation_id, "producer": envelope.producer},
+            )
             uow.commit()

@@ -93,3 +93,37 @@ def add_infra_tables(metadata: MetaData) -> InfraTables:
         Column("last_hash", String(64), nullable=False),
     )
     return InfraTables(outbox, inbox, idempotency, audit_log, audit_head)
+
+
+# Append-only at the database too: updates and deletes of audit records are refused.
+_APPEND_ONLY_SQL = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION duixian_audit_append_only() RETURNS trigger AS $$
+           BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql""",
+        "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+        "FOR EACH ROW EXECUTE FUNCTION duixian_audit_append_only()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    ],
+}
+_DROP_APPEND_ONLY_SQL = {
+    "postgresql": ["DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log",
+                   "DROP FUNCTION IF EXISTS duixian_audit_append_only()"],
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_log_no_update", "DROP TRIGGER IF EXISTS audit_log_no_delete"],
+}
+
+
+def make_audit_log_append_only(op) -> None:  # type: ignore[no-untyped-def]
+    """For a service migration: seed the chain head (so appenders always find a row to lock)
+    and install the triggers for the connected dialect."""
+    op.execute("INSERT INTO audit_head (id, last_seq, last_hash) SELECT 1, 0, '" + "0" * 64 + "' "
+               "WHERE NOT EXISTS (SELECT 1 FROM audit_head WHERE id = 1)")
+    for statement in _APPEND_ONLY_SQL.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
+
+
+def drop_audit_log_append_only(op) -> None:  # type: ignore[no-untyped-def]
+    for statement in _DROP_APPEND_ONLY_SQL.get(op.get_bind().dialect.name, []):
+        op.execute(statement)

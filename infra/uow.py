@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 from sqlmodel import Session
 
 from contracts.envelope import Actor, EventEnvelope
@@ -29,6 +29,8 @@ class UnitOfWork:
         self.causation_id = causation_id
         self.events: list[EventEnvelope] = []
         self._session: Session | None = None
+        self._changed = False
+        self._audited = False
 
     @property
     def session(self) -> Session:
@@ -38,7 +40,12 @@ class UnitOfWork:
 
     def __enter__(self) -> "UnitOfWork":
         self._session = Session(self.runtime.db.engine, expire_on_commit=False)
+        event.listen(self._session, "before_flush", self._note_changes)
         return self
+
+    def _note_changes(self, session: Session, *_: object) -> None:
+        if session.new or session.dirty or session.deleted:
+            self._changed = True
 
     def __exit__(self, *exc_info: object) -> None:
         session, self._session = self._session, None
@@ -93,8 +100,21 @@ class UnitOfWork:
                 "request_id": self.request_id,
             },
         )
+        self._audited = True
 
     def commit(self) -> None:
+        """Commit the state change, its events and its audit records together.
+
+        Refuses a state change that wrote no audit record: every change must be accounted for."""
+        self.session.flush()
+        if (self._changed or self.events) and not self._audited:
+            raise UnauditedChange(f"{self.runtime.name}: state changed without an audit record")
         self.session.commit()
+        self._changed = self._audited = False
         if self.events:
             self.runtime.db.outbox_ready.set()
+        self.events = []
+
+
+class UnauditedChange(RuntimeError):
+    """A programming error: a service changed state without writing its audit record."""

@@ -15,4 +15,9 @@ STATUS_LABELS = {TaskStatus.OPEN: "待办理", TaskStatus.DECIDED: "已办结", 
 DECISION_LABELS = {"approve": "通过", "reject": "不通过"}
 
 # Task kinds whose approval fixes an award amount (核定) with the policy calculator.
-DETERMINING_KINDS = frozenset({"case_review"})
+DETERMINING_KINDS = frozenset({"case_determination"})
+
+# Approving kinds: whoever decided another task of the same case may not decide these (four-eyes).
+APPROVAL_KINDS = frozenset({"case_determination"})
+
+KIND_LABELS = {"case_review": "审核", "case_determination": "核定"}

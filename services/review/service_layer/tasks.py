@@ -16,7 +16,8 @@ from infra.clock import utcnow
 from infra.errors import Conflict, NotFound
 from infra.uow import UnitOfWork
 from services.review.adapters.orm import Decision, Task
-from services.review.domain.task import DETERMINING_KINDS, STATUS_LABELS, TaskStatus
+from infra.four_eyes import require_different_person
+from services.review.domain.task import APPROVAL_KINDS, DETERMINING_KINDS, KIND_LABELS, STATUS_LABELS, TaskStatus
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import task_filter
 
@@ -122,6 +123,8 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
     task = get_task(uow, principal, task_id)
     if task.status != TaskStatus.OPEN:
         raise Conflict(f"该待办已{STATUS_LABELS[TaskStatus(task.status)]}, 不能重复办理", task_id=task_id, status=task.status)
+    if task.kind in APPROVAL_KINDS:
+        require_different_person(principal.subject, earlier_deciders(uow, task), KIND_LABELS.get(task.kind, "审定"))
     facts = command.verified_facts if command.verified_facts is not None else task.facts
     determination = None
     if command.decision == "approve" and task.kind in DETERMINING_KINDS and task.clause_id:
@@ -165,6 +168,15 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
                "amount_fen": determination.amount_fen if determination else None},
     )
     return decision_public(decision)
+
+
+def earlier_deciders(uow: UnitOfWork, task: Task) -> list[tuple[str, str]]:
+    rows = uow.session.exec(
+        select(Decision.decided_by, Task.kind)
+        .join(Task, Task.id == Decision.task_id)
+        .where(Task.case_id == task.case_id, Task.id != task.id)
+    )
+    return [(who, KIND_LABELS.get(kind, "办理")) for who, kind in rows]
 
 
 def decision_public(decision: Decision) -> DecisionPublic:

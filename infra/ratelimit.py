@@ -1,0 +1,55 @@
+"""Abuse limits for login-free endpoints: a token bucket per client address and route.
+
+Per process: behind several replicas each enforces its own share (put a shared limiter at the
+gateway for a hard global limit). Exceeding it answers 429 with Retry-After.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+
+from fastapi import Depends, Request
+
+from infra.errors import DomainError
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+    code = "too_many_requests"
+
+
+class RateLimiter:
+    def __init__(self, per_minute: int, burst: int | None = None, max_clients: int = 100_000):
+        self.rate = per_minute / 60.0
+        self.capacity = float(burst or per_minute)
+        self.max_clients = max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, key: str, now: float | None = None) -> float:
+        """0 when allowed; otherwise the seconds to wait."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            tokens, last = self._buckets.pop(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+            self._buckets[key] = (tokens - 1 if tokens >= 1 else tokens, now)
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
+            return wait
+
+
+def rate_limited(name: str, per_minute: int, burst: int | None = None):  # type: ignore[no-untyped-def]
+    limiter = RateLimiter(per_minute, burst)
+
+    def dependency(request: Request) -> None:
+        client = request.headers.get("x-forwarded-for", "").split(",")[0].strip() or (
+            request.client.host if request.client else "unknown"
+        )
+        wait = limiter.allow(f"{name}:{client}")
+        if wait:
+            raise TooManyRequests("请求过于频繁, 请稍后再试", retry_after_seconds=round(wait, 1))
+
+    dependency.limiter = limiter  # type: ignore[attr-defined]
+    return Depends(dependency)
