@@ -52,7 +52,9 @@ def fen_str(fen: int) -> str:
 
 
 def yuan_zh(fen: int) -> str:
-    """Readable Chinese amount for messages: 5000000000 -> "5000万元", 300000 -> "3000元"."""
+    """Readable Chinese amount for messages (fen in): 50亿元, 5000万元, 3000元, 12.50元."""
+    if fen % 10_000_000_000 == 0 and fen != 0:
+        return f"{fen // 10_000_000_000}亿元"
     if fen % 1_000_000 == 0 and fen != 0:
         return f"{fen // 1_000_000}万元"
     if fen % 100 == 0:
