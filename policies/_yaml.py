@@ -1,6 +1,11 @@
-"""YAML reading for data files: safe, and dates stay strings so JSON Schema sees what JSON would."""
+"""YAML reading for data files: safe, and dates stay strings so JSON Schema sees what JSON would.
+
+With exact_numbers=True (facts files written by people), numbers with a fraction become
+Decimal from their text, never a binary float.
+"""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -16,5 +21,23 @@ _DataLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_DataLoader)  # noqa: S506 - a SafeLoader subclass
+class _ExactLoader(_DataLoader):
+    pass
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise yaml.constructor.ConstructorError(None, None, f"not a finite number: {text}", node.start_mark)
+    if not value.is_finite():
+        raise yaml.constructor.ConstructorError(None, None, f"not a finite number: {text}", node.start_mark)
+    return value
+
+
+_ExactLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
+
+
+def load_yaml(text: str, *, exact_numbers: bool = False) -> Any:
+    return yaml.load(text, Loader=_ExactLoader if exact_numbers else _DataLoader)  # noqa: S506 - SafeLoader subclasses
