@@ -60,7 +60,11 @@ def facts_model(clause: Clause) -> type[BaseModel]:
         fields[condition.fact] = fact_field(StrictBool, condition.label_zh, required=condition.when is None)
     for flag in clause.priority_flags:
         fields[flag.fact] = fact_field(StrictBool, flag.label_zh, "优先支持情形（可选）", required=False)
-    fields.update(kind_of(clause).fields(clause))
+    kind_fields = kind_of(clause).fields(clause)
+    clash = set(kind_fields) & set(fields)
+    if clash:
+        raise ValueError(f"{clause.id}: facts declared twice: {sorted(clash)}")
+    fields.update(kind_fields)
     model = create_model(
         "Facts_" + clause.id.replace("-", "_").replace(".", "_"),
         __base__=FactsBase,

@@ -48,9 +48,12 @@ def compute(ctx: Context) -> RawAward:
         steps.append(Step(description=f"{quota.text_zh}：{count}/{total}，未超过{pct(quota.max_ratio)}"))
     amount = Decimal(calc.amounts[key])
     steps.append(Step(description=f"{label + '：' if label else ''}按原文定额", value=yuan(amount)))
+    tier = key if calc.choices else None
     payable_year = None
     if calc.payable_year_after:
-        payable_year = ctx.fact(calc.payable_year_after.name) + 1
+        basis_year = ctx.fact(calc.payable_year_after.name)
+        payable_year = basis_year + 1
+        tier = f"{tier}.{basis_year}" if tier else str(basis_year)  # one award per recognition year
         steps.append(Step(description=f"下一年给予：{calc.payable_year_after.title_zh}"
-                                      f"{payable_year - 1}年，于{payable_year}年兑现", value=str(payable_year)))
-    return RawAward(amount=amount, steps=steps, tier=key if calc.choices else None, payable_year=payable_year)
+                                      f"{basis_year}年，于{payable_year}年兑现", value=str(payable_year)))
+    return RawAward(amount=amount, steps=steps, tier=tier, payable_year=payable_year)

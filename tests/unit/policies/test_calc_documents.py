@@ -226,3 +226,14 @@ def test_enterprise_tech_centre_subsidy_5_10_20_wan(level, wan):
 def test_new_high_tech_enterprise_award_is_paid_the_following_year():
     d = calculate("cf2018-13-high-tech", facts("cf2018-13-high-tech", recognized_year=2024, year=2024))
     assert (d.amount_fen, d.payable_year, d.payout_mode) == (20 * WAN, 2025, "following_year")
+
+
+def test_new_high_tech_award_is_paid_once_per_recognition_whatever_the_application_year():
+    first = calculate("cf2018-13-high-tech", facts("cf2018-13-high-tech", recognized_year=2024, year=2025))
+    with pytest.raises(NotEligible) as raised:
+        calculate("cf2018-13-high-tech", facts("cf2018-13-high-tech", recognized_year=2024, year=2026),
+                  [first.to_prior_award()])
+    assert raised.value.rule == "already_awarded"
+    again = calculate("cf2018-13-high-tech", facts("cf2018-13-high-tech", recognized_year=2027, year=2028),
+                      [first.to_prior_award()])
+    assert (again.amount_fen, again.payable_year) == (20 * WAN, 2028)
