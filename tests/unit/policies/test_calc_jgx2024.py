@@ -328,6 +328,14 @@ def test_tech_promotion_project_is_rewarded_to_one_legal_entity():
     assert raised.value.rule == "one_recipient"
 
 
+def test_tech_promotion_award_is_one_off_per_project():
+    first = calculate("jgx2024-9.4.2", facts("jgx2024-9.4.2", project_id="T1", contract_receipts_yuan="8600000"))
+    with pytest.raises(NotEligible) as raised:
+        calculate("jgx2024-9.4.2", facts("jgx2024-9.4.2", project_id="T1", contract_receipts_yuan="100000",
+                                         year=2026), [first.to_prior_award()])
+    assert raised.value.rule == "already_awarded"
+
+
 def test_excellent_chain_leader_evaluation_is_300_wan_once_a_year():
     first = calculate("jgx2024-9.4.3", facts("jgx2024-9.4.3"))
     assert first.amount_fen == 300 * WAN
