@@ -1,0 +1,55 @@
+"""What a calculation kind sees, and small helpers the kinds share."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Protocol, Sequence
+
+from pydantic import BaseModel
+
+from policies.catalogue import Clause
+from policies.calculator.models import PriorAward, RawAward, Step
+from policies.calculator.rules import Subject, same_benefit
+from policies.catalogue.models import Threshold
+from policies.errors import FieldProblem, NotEligible
+from policies.money import fen_str, plain, to_fen
+from policies.tables import TierTables
+
+
+@dataclass(frozen=True)
+class Context:
+    clause: Clause
+    facts: BaseModel
+    subject: Subject
+    priors: Sequence[PriorAward]
+    tables: TierTables
+
+    def fact(self, name: str) -> Any:
+        return getattr(self.facts, name)
+
+    def mine(self, option: str | None = None, *, any_option: bool = True) -> list[PriorAward]:
+        """Prior awards of this benefit to this entity (optionally of one option)."""
+        return [p for p in same_benefit(self.clause, self.priors)
+                if p.entity_id == self.subject.entity_id and (any_option or p.option == option)]
+
+
+class Kind(Protocol):
+    def fields(self, clause: Clause) -> dict[str, Any]: ...
+
+    def check(self, clause: Clause, facts: BaseModel) -> list[FieldProblem]: ...
+
+    def compute(self, ctx: Context) -> RawAward: ...
+
+
+def yuan(value: Decimal) -> str:
+    """An exact yuan value for a step: whole fen shown with two decimals, finer values in full."""
+    if value == value.quantize(Decimal("0.01")):
+        return fen_str(to_fen(value))
+    return plain(value)
+
+
+def check_threshold(threshold: Threshold, value: Decimal) -> Step:
+    reached = value >= threshold.min_yuan if threshold.inclusive else value > threshold.min_yuan
+    if not reached:
+        raise NotEligible(f"{threshold.title_zh}为{yuan(value)}元，未达到{threshold.text_zh}", rule="threshold")
+    return Step(description=f"门槛：{threshold.title_zh}{yuan(value)}元，达到{threshold.text_zh}", value=yuan(value))
