@@ -47,15 +47,28 @@ class Citation(BaseModel):
 
 
 class DeterminationRef(BaseModel):
-    """核定: the amount a department fixed, with its citation, steps and the cap that bound it."""
+    """核定: the amount a department fixed, with its citation, steps and the cap that bound it.
+
+    benefit/entity/project/year/tier/option say which caps the award counts against, so the
+    payout ledger can enforce them again."""
 
     model_config = ConfigDict(frozen=True)
 
     clause_id: str
     amount_fen: FenAmount
     capped_by: str | None = None
+    capped_by_zh: str | None = None
     citation: Citation
     steps: list[dict[str, Any]] = Field(default_factory=list)
+    benefit_id: str | None = None
+    entity_id: str | None = None
+    project_id: str | None = None
+    year: int | None = None
+    tier: str | None = None
+    option: str | None = None
+    payout_mode: str | None = None
+    payable_year: int | None = None
+    rounding: str | None = None
 
 
 def format_yuan(amount_fen: int) -> str:

@@ -31,6 +31,8 @@ class Region(_Model):
     name_zh: str
     level: Literal["province", "city", "county", "district", "dev_zone", "reform_zone"]
     parent_id: str | None = None
+    code: str | None = Field(default=None, pattern=r"^[0-9]{6}$",
+                             description="行政区划代码 (GB/T 2260) where the region has one")
     source: str
 
 
@@ -79,6 +81,9 @@ class Registry:
                      for c in self.chains.values() if c.category and not c.category_source]
         if problems:
             raise DataFileInvalid("registry", problems)
+
+    def region_by_code(self, code: str) -> Region | None:
+        return next((r for r in self.regions.values() if r.code == code), None)
 
     def region(self, region_id: str) -> Region:
         return self.regions[region_id]

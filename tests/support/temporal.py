@@ -43,6 +43,7 @@ class TemporalHarness:
         self._worker_task: asyncio.Future | None = None
         self.stop_bridge = threading.Event()
         self.bridge_consumer: Consumer | None = None
+        self.bridge_thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self, *, bridge: bool = True) -> "TemporalHarness":
@@ -59,7 +60,8 @@ class TemporalHarness:
                 self.settings.amqp_url, bus, bus.queue(WORKFLOW_BRIDGE.key),
                 Bridge(self.client, self.loop, task_queue=self.settings.temporal_task_queue),
             )
-            threading.Thread(target=self.bridge_consumer.run, args=(self.stop_bridge,), daemon=True).start()
+            self.bridge_thread = threading.Thread(target=self.bridge_consumer.run, args=(self.stop_bridge,), daemon=True)
+            self.bridge_thread.start()
             if not self.bridge_consumer.ready.wait(20):
                 raise RuntimeError("bridge consumer did not subscribe")
         return self
@@ -79,6 +81,8 @@ class TemporalHarness:
 
     def stop(self) -> None:
         self.stop_bridge.set()
+        if self.bridge_thread is not None:
+            self.bridge_thread.join(10)
         if self.worker is not None:
             self.run(self.worker.shutdown())
         if self.env is not None:

@@ -13,7 +13,7 @@ from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationSubmitted
 from infra.auth import Principal
 from infra.clock import utcnow
-from infra.errors import Forbidden, InvalidRequest, NotFound
+from infra.errors import Forbidden, NotFound
 from infra.uow import UnitOfWork
 from services.intake.adapters.orm import Application, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
@@ -55,7 +55,9 @@ def submit_application(uow: UnitOfWork, principal: Principal, command: SubmitApp
         raise Forbidden("只有申报单位可以提交申请")
     if command.applicant.uscc != principal.organisation:
         raise Forbidden("只能以本单位名义申报 (applicant.uscc 与登录单位不符)")
-    clauses.check_application(command.clause_id, command.applicant.kind, command.facts)
+    facts = clauses.with_applicant_identity(command.clause_id, command.applicant.uscc, command.facts)
+    clauses.check_application(command.clause_id, command.applicant.kind, facts)
+    command = command.model_copy(update={"facts": facts})
     now = utcnow()
     application = Application(
         id=f"APP-{uuid.uuid4().hex[:16].upper()}",

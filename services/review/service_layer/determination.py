@@ -4,34 +4,48 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.common import Citation, DeterminationRef
-from infra.errors import DataUnavailable, FieldError, InvalidRequest
+from infra.errors import Conflict, DataUnavailable, FieldError, InvalidRequest
+from policies.calculator import PriorAward, calculate
+from policies.errors import CalendarUnavailable, CapExhausted, FactsInvalid, NotEligible, PolicyError, TableUnavailable
+from policies.tables import TierTables
 
 
-def determine(clause_id: str, facts: dict[str, Any]) -> DeterminationRef:
-    from policies.calculator import calculate  # TODO(lead): top-level once policies lands
-    from policies.errors import FactsInvalid, NotEligible, PolicyError, TableUnavailable
-
+def determine(
+    clause_id: str, facts: dict[str, Any], prior: list[PriorAward] | None = None, tables: TierTables | None = None
+) -> DeterminationRef:
     try:
-        result = calculate(clause_id, facts)
+        result = calculate(clause_id, facts, prior or (), tables)
     except FactsInvalid as error:
         raise InvalidRequest(
             f"核定所依据的事实有误: {error.message}",
-            errors=[FieldError(field=f"verified_facts.{f}", reason=r) for f, r in error.field_reasons()],
+            errors=[FieldError(field=f"verified_facts.{p.field}", reason=p.reason) for p in error.problems],
         ) from None
     except NotEligible as error:
-        raise InvalidRequest.on("verified_facts", f"不符合申报条件: {error.message}") from None
-    except TableUnavailable as error:
-        raise DataUnavailable(error.message, table=error.table, document_number=error.document_number) from None
+        raise InvalidRequest.on("verified_facts", error.message, rule=error.rule) from None
+    except CapExhausted as error:
+        raise Conflict(error.message, cap=error.cap, limit_fen=error.limit_fen, used_fen=error.used_fen) from None
+    except (TableUnavailable, CalendarUnavailable) as error:
+        raise DataUnavailable(error.message, **error.details()) from None
     except PolicyError as error:
         raise InvalidRequest.on("verified_facts", error.message) from None
     return DeterminationRef(
         clause_id=clause_id,
         amount_fen=result.amount_fen,
         capped_by=result.capped_by,
+        capped_by_zh=result.capped_by_zh,
         citation=Citation(
             document_number=result.citation.document_number,
             document_title=result.citation.document_title,
             clause_number=result.citation.clause_number,
         ),
         steps=[step.model_dump(mode="json") for step in result.steps],
+        benefit_id=result.benefit_id,
+        entity_id=result.entity_id,
+        project_id=result.project_id,
+        year=result.year,
+        tier=result.tier,
+        option=result.option,
+        payout_mode=result.payout_mode,
+        payable_year=result.payable_year,
+        rounding=result.rounding,
     )

@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
+import structlog
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
@@ -15,11 +16,15 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, NotFound
 from infra.uow import UnitOfWork
+from policies.calendar import WorkingDayCalendar
+from policies.errors import CalendarUnavailable
 from services.review.adapters.orm import Decision, Task
 from infra.four_eyes import require_different_person
 from services.review.domain.task import APPROVAL_KINDS, DETERMINING_KINDS, KIND_LABELS, STATUS_LABELS, TaskStatus
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import task_filter
+
+log = structlog.get_logger(__name__)
 
 
 class DecideTask(BaseModel):
@@ -93,9 +98,12 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
 def _due_at(now: datetime, working_days: int | None) -> datetime | None:
     if working_days is None:
         return None
-    from policies.calendar import WorkingDayCalendar  # TODO(lead): top-level once policies lands
-
-    return WorkingDayCalendar().deadline(now, working_days).ends_at
+    try:
+        return WorkingDayCalendar().deadline(now, working_days).ends_at
+    except CalendarUnavailable as error:
+        # The task is still opened; its due date waits for the year's schedule (never guessed).
+        log.warning("task_due_date_pending_calendar", year=error.year, working_days=working_days)
+        return None
 
 
 def get_task(uow: UnitOfWork, principal: Principal, task_id: str) -> Task:
