@@ -10,11 +10,14 @@ from contracts.uscc import validate_uscc
 Uscc = Annotated[
     str,
     AfterValidator(validate_uscc),
-    Field(min_length=18, max_length=18, description="统一社会信用代码 (GB 32100-2015, 含校验位)", examples=["91350100M000100Y43"]),
+    Field(min_length=18, max_length=18, pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$",
+          description="统一社会信用代码 (GB 32100-2015, 含校验位)", examples=["91350100M000100Y43"]),
 ]
 RegionCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="行政区划代码, e.g. 140400 长治市")]
 
-FenAmount = Annotated[int, Field(ge=0, description="金额(分), integer fen")]
+# A sanity ceiling far above any award in the seeds (the largest cap is 7000万元): 100亿元.
+MAX_FEN = 1_000_000_000_000
+FenAmount = Annotated[int, Field(ge=0, le=MAX_FEN, description="金额(分), integer fen")]
 
 ApplicantKind = Literal[
     "enterprise",
@@ -33,7 +36,7 @@ class ApplicantRef(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     uscc: Uscc
-    name: str = Field(description="单位名称")
+    name: str = Field(min_length=1, max_length=200, description="单位名称")
     kind: ApplicantKind = "enterprise"
     region: RegionCode
 
@@ -41,9 +44,9 @@ class ApplicantRef(BaseModel):
 class Citation(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    document_number: str = Field(description="文号")
-    document_title: str = ""
-    clause_number: str = Field(description="条款")
+    document_number: str = Field(max_length=100, description="文号")
+    document_title: str = Field(default="", max_length=300)
+    clause_number: str = Field(max_length=32, description="条款")
 
 
 class DeterminationRef(BaseModel):
@@ -54,9 +57,9 @@ class DeterminationRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    clause_id: str
+    clause_id: str = Field(min_length=1, max_length=64)
     amount_fen: FenAmount
-    capped_by: str | None = None
+    capped_by: str | None = Field(default=None, max_length=128)
     capped_by_zh: str | None = None
     citation: Citation
     steps: list[dict[str, Any]] = Field(default_factory=list)

@@ -76,6 +76,11 @@ def _add_middleware(app: FastAPI, service: str) -> None:
         request.state.request_id = request_id[:64]
         structlog.contextvars.bind_contextvars(request_id=request.state.request_id)
         started = time.perf_counter()
+        refused = await _refuse_nul(request)
+        if refused is not None:
+            refused.headers["X-Request-ID"] = request.state.request_id
+            structlog.contextvars.unbind_contextvars("request_id")
+            return refused
         status = 500
         try:
             response = await call_next(request)
@@ -91,6 +96,19 @@ def _add_middleware(app: FastAPI, service: str) -> None:
             structlog.contextvars.unbind_contextvars("request_id")
         response.headers["X-Request-ID"] = request.state.request_id
         return response
+
+
+async def _refuse_nul(request: Request) -> JSONResponse | None:
+    """Text may not contain NUL (PostgreSQL cannot store it): refused for every route, before any work."""
+    if "%00" in request.url.query or "%00" in request.url.path:
+        where = "query"
+    elif request.method in ("POST", "PUT", "PATCH") and (b"\\u0000" in (body := await request.body()) or b"\x00" in body):
+        where = "body"
+    else:
+        return None
+    error = ErrorResponse(code="validation_failed", message="请求中含有空字符(NUL), 文本不得包含该字符",
+                          errors=[FieldError(field=where, reason="含空字符(NUL)")])
+    return JSONResponse(error.model_dump(mode="json"), status_code=422)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

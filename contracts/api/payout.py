@@ -8,7 +8,7 @@ from contracts.common import ApplicantRef, DeterminationRef
 class OpenPayoutPlan(BaseModel):
     """Ask the finance ledger to open a payout plan for a determined award."""
 
-    case_id: str
+    case_id: str = Field(min_length=1, max_length=64)
     recipient: ApplicantRef
     determination: DeterminationRef
     stage_amounts_fen: list[int] | None = Field(

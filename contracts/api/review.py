@@ -10,15 +10,15 @@ from contracts.common import ApplicantRef
 class OpenTask(BaseModel):
     """Ask the review service to address a task to an organisation and role."""
 
-    case_id: str
-    kind: str = Field(description="e.g. case_review")
-    title: str
-    assignee_role: str
-    assignee_org: str
-    clause_id: str | None = None
+    case_id: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=64, description="e.g. case_review")
+    title: str = Field(min_length=1, max_length=300)
+    assignee_role: str = Field(min_length=1, max_length=64)
+    assignee_org: str = Field(min_length=1, max_length=128)
+    clause_id: str | None = Field(default=None, max_length=64)
     applicant: ApplicantRef | None = None
     facts: dict[str, Any] = Field(default_factory=dict)
-    due_working_days: int | None = Field(default=None, ge=1)
+    due_working_days: int | None = Field(default=None, ge=1, le=250, description="办理时限(工作日)")
 
 
 class TaskRef(BaseModel):

@@ -65,3 +65,14 @@ def test_login_free_paths_answer_without_a_token(settings, databases):
         assert client.get("/docs").status_code == 200
         assert client.get("/openapi.json").status_code == 200
         assert client.get("/tasks").status_code == 401
+
+
+def test_text_with_nul_is_refused_before_any_work(settings, databases):
+    with Stack(settings, databases, services=("review",)) as stack, stack.client("review", "workflow", "duixian") as client:
+        body = dict(BODY, title="含\u0000字符")
+        response = client.post("/internal/tasks", json=body)
+        assert response.status_code == 422 and "NUL" in response.json()["message"]
+        assert client.get("/tasks", params={"status": "open\x00"}).status_code == 422
+        runtime = stack.runtimes["review"]
+        with runtime.db.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(runtime.metadata.tables["tasks"])).scalar_one() == 0

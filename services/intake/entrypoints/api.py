@@ -27,7 +27,7 @@ def list_applications(
     uow: UowDep,
     status: ApplicationStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[ApplicationPublic]:
     return service.list_applications(uow, principal, status=status, limit=limit, offset=offset)
 

@@ -7,7 +7,7 @@ from sqlmodel import col
 from infra.auth import Principal
 from services.intake.adapters.orm import Application
 
-SEE_ALL = frozenset({"auditor", "admin", "workflow"})
+SEE_ALL = frozenset({"auditor", "workflow"})  # read scope; admin manages reference data, not cases
 REGIONAL = frozenset({"city_industry_bureau", "city_science_bureau", "city_department", "city_finance_bureau", "county_finance"})
 
 

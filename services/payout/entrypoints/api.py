@@ -23,7 +23,7 @@ def list_plans(
     uow: UowDep,
     case_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[PayoutPlanPublic]:
     return service.list_plans(uow, principal, case_id=case_id, limit=limit, offset=offset)
 

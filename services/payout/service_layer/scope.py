@@ -7,7 +7,7 @@ from sqlmodel import col
 from infra.auth import Principal
 from services.payout.adapters.orm import PayoutPlan
 
-SEE_ALL = frozenset({"auditor", "admin", "workflow"})
+SEE_ALL = frozenset({"auditor", "workflow"})  # read scope; admin manages reference data, not cases
 FINANCE = frozenset({"city_finance_bureau", "county_finance"})
 
 

@@ -6,12 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from contracts.api.review import OpenTask, TaskRef
-from infra.auth import Principal, PrincipalDep, require_roles
+from infra.auth import ROLES, Principal, PrincipalDep, require_roles
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.review.domain.task import TaskStatus
 from services.review.service_layer import tasks as service
+from services.review.service_layer.scope import NEVER_ACT
 from services.review.service_layer.tasks import DecideTask, DecisionPublic, TaskPublic
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
@@ -24,7 +25,7 @@ def list_tasks(
     uow: UowDep,
     status: TaskStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[TaskPublic]:
     return service.list_tasks(uow, principal, status=status, limit=limit, offset=offset)
 
@@ -34,8 +35,17 @@ def get_task(task_id: str, principal: PrincipalDep, uow: UowDep) -> TaskPublic:
     return service.public(uow, service.get_task(uow, principal, task_id))
 
 
+ACTING_ROLES = tuple(r for r in ROLES if r not in NEVER_ACT)
+
+
 @router.post("/{task_id}/decision", response_model=DecisionPublic, status_code=201, summary="办理: 通过或不通过")
-def decide(task_id: str, body: DecideTask, principal: PrincipalDep, uow: UowDep, idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+def decide(
+    task_id: str,
+    body: DecideTask,
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+    principal: Principal = require_roles(*ACTING_ROLES),
+):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.decide(uow, principal, task_id, body), status_code=201)
 
 

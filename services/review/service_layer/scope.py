@@ -6,10 +6,20 @@ from sqlalchemy import and_
 from infra.auth import Principal
 from services.review.adapters.orm import Task
 
-SEE_ALL = frozenset({"auditor", "admin", "workflow"})
+SEE_ALL = frozenset({"auditor", "workflow"})  # read scope; admin manages reference data, not cases
 
 
 def task_filter(principal: Principal):  # type: ignore[no-untyped-def]
     if principal.role in SEE_ALL:
         return None
+    return and_(Task.assignee_org == principal.organisation, Task.assignee_role == principal.role)
+
+
+# Who may act on a task addressed to them: any role, except the read-only auditor and the
+# machine/admin identities, which never hold tasks.
+NEVER_ACT = frozenset({"auditor", "admin", "workflow"})
+
+
+def actionable_filter(principal: Principal):  # type: ignore[no-untyped-def]
+    """Acting needs the task to be addressed to the caller's organisation and role, whatever it may read."""
     return and_(Task.assignee_org == principal.organisation, Task.assignee_role == principal.role)

@@ -22,7 +22,7 @@ from services.review.adapters.orm import Decision, Task
 from infra.four_eyes import require_different_person
 from services.review.domain.task import APPROVAL_KINDS, DETERMINING_KINDS, KIND_LABELS, STATUS_LABELS, TaskStatus
 from services.review.service_layer.determination import determine
-from services.review.service_layer.scope import task_filter
+from services.review.service_layer.scope import actionable_filter, task_filter
 
 log = structlog.get_logger(__name__)
 
@@ -106,9 +106,9 @@ def _due_at(now: datetime, working_days: int | None) -> datetime | None:
         return None
 
 
-def get_task(uow: UnitOfWork, principal: Principal, task_id: str) -> Task:
+def get_task(uow: UnitOfWork, principal: Principal, task_id: str, *, to_act: bool = False) -> Task:
     query = select(Task).where(Task.id == task_id)
-    condition = task_filter(principal)
+    condition = actionable_filter(principal) if to_act else task_filter(principal)
     if condition is not None:
         query = query.where(condition)
     task = uow.session.exec(query).first()
@@ -128,7 +128,7 @@ def list_tasks(uow: UnitOfWork, principal: Principal, *, status: TaskStatus | No
 
 
 def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideTask) -> DecisionPublic:
-    task = get_task(uow, principal, task_id)
+    task = get_task(uow, principal, task_id, to_act=True)
     if task.status != TaskStatus.OPEN:
         raise Conflict(f"该待办已{STATUS_LABELS[TaskStatus(task.status)]}, 不能重复办理", task_id=task_id, status=task.status)
     if task.kind in APPROVAL_KINDS:

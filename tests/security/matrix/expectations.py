@@ -1,0 +1,63 @@
+"""The expected authorization matrix, written down independently of the code it checks.
+
+For every route and every role: the status for the caller's own object and for another scope's
+object. Reading someone else's object answers 404 (no existence leak); a role that may never use
+a route gets 403; internal routes answer only the workflow identity.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from infra.auth import ROLES
+from tests.security.matrix.scenarios import SCENARIOS, Scenario, listing
+
+Expect = tuple[int, int]
+
+CITY_ROLES = ("city_industry_bureau", "city_science_bureau", "city_department", "city_finance_bureau", "county_finance")
+READ_ALL = ("auditor", "workflow")
+NEVER_ACT = ("auditor", "admin", "workflow")
+
+
+@dataclass(frozen=True)
+class Route:
+    scenario: Scenario
+    default: Expect
+    expect: dict[str, Expect] = field(default_factory=dict)
+
+    def status(self, role: str) -> Expect:
+        return self.expect.get(role, self.default)
+
+
+def each(roles, status: Expect) -> dict[str, Expect]:  # type: ignore[no-untyped-def]
+    return {role: status for role in roles}
+
+
+MATRIX: dict[tuple[str, str, str], Route] = {
+    # intake
+    ("intake", "POST", "/applications"): Route(
+        SCENARIOS["submit_application"], (403, 403), {"enterprise": (201, 403), "zone_committee": (201, 403)}),
+    ("intake", "GET", "/applications"): Route(listing("/applications"), (200, 200)),
+    ("intake", "GET", "/applications/{application_id}"): Route(
+        SCENARIOS["application"], (404, 404),
+        {"enterprise": (200, 404), "zone_committee": (200, 404), **each(CITY_ROLES, (200, 404)), **each(READ_ALL, (200, 200))}),
+    ("intake", "GET", "/applications/{application_id}/timeline"): Route(
+        SCENARIOS["application_timeline"], (404, 404),
+        {"enterprise": (200, 404), "zone_committee": (200, 404), **each(CITY_ROLES, (200, 404)), **each(READ_ALL, (200, 200))}),
+    # review
+    ("review", "GET", "/tasks"): Route(listing("/tasks"), (200, 200)),
+    ("review", "GET", "/tasks/{task_id}"): Route(SCENARIOS["task"], (200, 404), each(READ_ALL, (200, 200))),
+    ("review", "POST", "/tasks/{task_id}/decision"): Route(
+        SCENARIOS["decide_task"], (201, 404), each(NEVER_ACT, (403, 403))),
+    ("review", "POST", "/internal/tasks"): Route(SCENARIOS["open_task"], (403, 403), {"workflow": (201, 201)}),
+    # payout
+    ("payout", "GET", "/payout-plans"): Route(listing("/payout-plans"), (200, 200)),
+    ("payout", "GET", "/payout-plans/{plan_id}"): Route(
+        SCENARIOS["payout_plan"], (404, 404),
+        {"enterprise": (200, 404), "city_finance_bureau": (200, 404), "county_finance": (200, 404),
+         **each(READ_ALL, (200, 200))}),
+    ("payout", "POST", "/internal/payout-plans"): Route(SCENARIOS["open_payout_plan"], (403, 403), {"workflow": (201, 201)}),
+}
+
+PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
+
+assert all(role in ROLES for route in MATRIX.values() for role in route.expect)

@@ -1,0 +1,141 @@
+"""Objects in the caller's scope and in someone else's, and the request that reaches each.
+
+A scenario returns (own request, other request), both made by the caller. Objects are written
+straight into the owning service's database: this test is about who may reach them, not how
+they came to be.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlmodel import Session
+
+from infra.clock import utcnow
+from services.intake.adapters.orm import Application
+from services.payout.adapters.orm import PayoutPlan, PayoutStage
+from services.review.adapters.orm import Task
+from tests.support.cases import tech_transfer_facts
+from tests.security.matrix.identities import APPLICANT_REGION, USCC, Identity, identity
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    json: Any = None
+    params: dict | None = None
+
+
+Scenario = Callable[[Any, Identity], tuple[Call, Call]]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(name: str):  # type: ignore[no-untyped-def]
+    def register(function: Scenario) -> Scenario:
+        SCENARIOS[name] = function
+        return function
+    return register
+
+
+def _add(stack, service: str, *rows) -> None:  # type: ignore[no-untyped-def]
+    with Session(stack.runtimes[service].db.engine, expire_on_commit=False) as session:
+        session.add_all(rows)
+        session.commit()
+
+
+def _application(scope: str) -> Application:
+    now = utcnow()
+    return Application(id=f"APP-M-{uuid.uuid4().hex[:10]}", clause_id="ckf2022-8.3", applicant_uscc=USCC[scope],
+                       applicant_name=f"企业{scope}", applicant_kind="enterprise", region=APPLICANT_REGION[scope],
+                       facts={}, status="submitted", submitted_by="x", submitted_at=now, updated_at=now)
+
+
+def _task(role: str, organisation: str) -> Task:
+    return Task(id=f"TASK-M-{uuid.uuid4().hex[:10]}", case_id=f"CASE-{uuid.uuid4().hex[:8]}", kind="case_review",
+                title="矩阵测试", assignee_role=role, assignee_org=organisation, facts={}, status="open",
+                opened_by="x", opened_at=utcnow())
+
+
+def _plan(scope: str) -> PayoutPlan:
+    return PayoutPlan(id=f"PLAN-M-{uuid.uuid4().hex[:10]}", case_id=f"CASE-{uuid.uuid4().hex[:10]}", clause_id="ckf2022-8.3",
+                      recipient_uscc=USCC[scope], recipient_name=f"企业{scope}", recipient_kind="enterprise",
+                      region=APPLICANT_REGION[scope], total_fen=100, citation={"document_number": "长科发〔2022〕5号",
+                      "document_title": "", "clause_number": "8.3"}, steps=[], status="open", opened_at=utcnow())
+
+
+def _both(call: Callable[[], Call]) -> tuple[Call, Call]:
+    return call(), call()
+
+
+def listing(path: str) -> Scenario:
+    return lambda stack, me: _both(lambda: Call("GET", path))
+
+
+@scenario("application")
+def application(stack, me: Identity) -> tuple[Call, Call]:  # type: ignore[no-untyped-def]
+    own, other = _application("A"), _application("B")
+    _add(stack, "intake", own, other)
+    return Call("GET", f"/applications/{own.id}"), Call("GET", f"/applications/{other.id}")
+
+
+@scenario("application_timeline")
+def application_timeline(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = application(stack, me)
+    return Call("GET", own.path + "/timeline"), Call("GET", other.path + "/timeline")
+
+
+@scenario("submit_application")
+def submit_application(stack, me: Identity):  # type: ignore[no-untyped-def]
+    def body(scope: str) -> dict:
+        if me.role == "zone_committee":
+            return {"clause_id": "jgx2024-9.4.1-demo-zone",
+                    "applicant": {"uscc": USCC[scope], "name": "开发区管委会", "kind": "zone_committee", "region": APPLICANT_REGION[scope]},
+                    "facts": {"year": 2026, "project_id": f"DZ-{uuid.uuid4().hex[:6]}", "designated_demo_zone": True}}
+        return {"clause_id": "ckf2022-8.3",
+                "applicant": {"uscc": USCC[scope], "name": "企业", "kind": "enterprise", "region": APPLICANT_REGION[scope]},
+                "facts": tech_transfer_facts(project_id=f"HT-{uuid.uuid4().hex[:6]}")}
+    return Call("POST", "/applications", body("A")), Call("POST", "/applications", body("B"))
+
+
+@scenario("task")
+def task(stack, me: Identity):  # type: ignore[no-untyped-def]
+    other_me = identity(me.role, "B")
+    own, other = _task(me.role, me.organisation), _task(me.role, other_me.organisation)
+    _add(stack, "review", own, other)
+    return Call("GET", f"/tasks/{own.id}"), Call("GET", f"/tasks/{other.id}")
+
+
+@scenario("decide_task")
+def decide_task(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = task(stack, me)
+    body = {"decision": "approve", "reason": "矩阵测试"}
+    return Call("POST", own.path + "/decision", body), Call("POST", other.path + "/decision", body)
+
+
+@scenario("open_task")
+def open_task(stack, me: Identity):  # type: ignore[no-untyped-def]
+    def body() -> Call:
+        return Call("POST", "/internal/tasks", {"case_id": f"CASE-{uuid.uuid4().hex[:8]}", "kind": "case_review", "title": "矩阵",
+                                                "assignee_role": "competent_department", "assignee_org": "140400.city_science_bureau"})
+    return _both(body)
+
+
+@scenario("payout_plan")
+def payout_plan(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _plan("A"), _plan("B")
+    _add(stack, "payout", own, other,
+         PayoutStage(id=f"STG-{uuid.uuid4().hex[:10]}", plan_id=own.id, sequence=1, amount_fen=100, status="pending"))
+    return Call("GET", f"/payout-plans/{own.id}"), Call("GET", f"/payout-plans/{other.id}")
+
+
+@scenario("open_payout_plan")
+def open_payout_plan(stack, me: Identity):  # type: ignore[no-untyped-def]
+    def body() -> Call:
+        return Call("POST", "/internal/payout-plans", {
+            "case_id": f"CASE-{uuid.uuid4().hex[:10]}",
+            "recipient": {"uscc": USCC["A"], "name": "企业A", "kind": "enterprise", "region": APPLICANT_REGION["A"]},
+            "determination": {"clause_id": "ckf2022-8.3", "amount_fen": 100,
+                              "citation": {"document_number": "长科发〔2022〕5号", "clause_number": "8.3"}}})
+    return _both(body)
