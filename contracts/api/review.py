@@ -7,6 +7,19 @@ from pydantic import BaseModel, Field
 from contracts.common import ApplicantRef
 
 
+class PriorAwardRef(BaseModel):
+    """An award already determined (from the payout ledger), as the calculator counts it."""
+
+    clause_id: str = Field(max_length=64)
+    benefit_id: str = Field(max_length=64)
+    entity_id: str = Field(max_length=64)
+    project_id: str | None = Field(default=None, max_length=64)
+    year: int = Field(ge=2000, le=2100)
+    amount_fen: int = Field(ge=0, le=1_000_000_000_000)
+    tier: str | None = Field(default=None, max_length=64)
+    option: str | None = Field(default=None, max_length=64)
+
+
 class OpenTask(BaseModel):
     """Ask the review service to address a task to an organisation and role."""
 
@@ -18,6 +31,9 @@ class OpenTask(BaseModel):
     clause_id: str | None = Field(default=None, max_length=64)
     applicant: ApplicantRef | None = None
     facts: dict[str, Any] = Field(default_factory=dict)
+    prior_awards: list[PriorAwardRef] = Field(
+        default_factory=list, description="该主体/项目已核定的奖励, 供核定时计算累计上限与互斥"
+    )
     due_working_days: int | None = Field(default=None, ge=1, le=250, description="办理时限(工作日)")
 
 

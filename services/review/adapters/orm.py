@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime
+from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -36,6 +36,7 @@ class Task(ReviewTable, table=True):
     clause_id: str | None = Field(default=None, max_length=64)
     applicant: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prior_awards: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]"))
     status: str = Field(index=True, max_length=32)
     opened_by: str = Field(max_length=128)
     opened_at: datetime = _when()
@@ -56,3 +57,19 @@ class Decision(ReviewTable, table=True):
     verified_facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     determination: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     decided_at: datetime = _when()
+
+
+class TierTableRecord(ReviewTable, table=True):
+    """A tier table (表1–表6) loaded by an admin with its source; the newest version applies."""
+
+    __tablename__ = "tier_tables"
+    __table_args__ = (UniqueConstraint("document_number", "table_name", "version", name="uq_tier_table_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_number: str = Field(index=True, max_length=100)
+    table_name: str = Field(max_length=16)
+    version: int
+    body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    source_note: str = Field(max_length=1000)
+    loaded_by: str = Field(max_length=128)
+    loaded_at: datetime = _when()

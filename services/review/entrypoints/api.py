@@ -11,7 +11,10 @@ from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.review.domain.task import TaskStatus
+from policies.tables import TierTable
 from services.review.service_layer import tasks as service
+from services.review.service_layer import tier_tables
+from services.review.service_layer.tier_tables import TierTablePublic
 from services.review.service_layer.scope import NEVER_ACT
 from services.review.service_layer.tasks import DecideTask, DecisionPublic, TaskPublic
 
@@ -57,3 +60,21 @@ def open_task(
     principal: Principal = require_roles("workflow"),
 ):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.open_task(uow, body), status_code=201)
+
+
+admin = APIRouter(tags=["reference-data"], responses=ERROR_RESPONSES)
+
+
+@admin.get("/tier-tables", response_model=list[TierTablePublic], summary="已载入的分档表 (表1–表6)")
+def list_tier_tables(principal: PrincipalDep, uow: UowDep) -> list[TierTablePublic]:
+    return tier_tables.listing(uow)
+
+
+@admin.post("/admin/tier-tables", response_model=TierTablePublic, status_code=201, summary="(管理员) 载入分档表及其来源")
+def load_tier_table(
+    body: TierTable,
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+    principal: Principal = require_roles("admin"),
+):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: tier_tables.load(uow, principal, body), status_code=201)

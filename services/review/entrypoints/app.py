@@ -36,5 +36,5 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
         runtime,
         title="duixian review 审核办理",
         description="各部门、专家、链长的待办与办理意见; 公示名单与异议。",
-        routers=[api.router, api.internal],
+        routers=[api.router, api.internal, api.admin],
     )

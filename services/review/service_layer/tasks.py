@@ -16,11 +16,13 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, NotFound
 from infra.uow import UnitOfWork
+from policies.calculator import PriorAward
 from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
 from services.review.adapters.orm import Decision, Task
 from infra.four_eyes import require_different_person
 from services.review.domain.task import APPROVAL_KINDS, DETERMINING_KINDS, KIND_LABELS, STATUS_LABELS, TaskStatus
+from services.review.service_layer import tier_tables
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import actionable_filter, task_filter
 
@@ -73,6 +75,7 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
         clause_id=command.clause_id,
         applicant=command.applicant.model_dump(mode="json") if command.applicant else None,
         facts=command.facts,
+        prior_awards=[award.model_dump(mode="json") for award in command.prior_awards],
         status=TaskStatus.OPEN,
         opened_by=uow.actor.subject,
         opened_at=now,
@@ -136,7 +139,9 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
     facts = command.verified_facts if command.verified_facts is not None else task.facts
     determination = None
     if command.decision == "approve" and task.kind in DETERMINING_KINDS and task.clause_id:
-        determination = determine(task.clause_id, facts)
+        determination = determine(
+            task.clause_id, facts, [PriorAward.model_validate(p) for p in task.prior_awards], tier_tables.current(uow)
+        )
     now = utcnow()
     decision = Decision(
         id=f"DEC-{uuid.uuid4().hex[:16].upper()}",

@@ -139,3 +139,11 @@ def open_payout_plan(stack, me: Identity):  # type: ignore[no-untyped-def]
             "determination": {"clause_id": "ckf2022-8.3", "amount_fen": 100,
                               "citation": {"document_number": "长科发〔2022〕5号", "clause_number": "8.3"}}})
     return _both(body)
+
+
+@scenario("load_tier_table")
+def load_tier_table(stack, me: Identity):  # type: ignore[no-untyped-def]
+    body = {"table": "表3", "document_number": "晋工信新材料规字〔2024〕1号", "clause_number": "9.3.1",
+            "source_note": "授权矩阵测试用表, 数值为测试虚构",
+            "rows": [{"tier": "一档", "min_yuan": "1000000", "amount_yuan": "100000"}]}
+    return _both(lambda: Call("POST", "/admin/tier-tables", body))
