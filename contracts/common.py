@@ -72,6 +72,7 @@ class DeterminationRef(BaseModel):
     payout_mode: str | None = None
     payable_year: int | None = None
     rounding: str | None = None
+    facts: dict[str, Any] = Field(default_factory=dict, description="核定所依据的(经核实的)事实")
 
 
 def format_yuan(amount_fen: int) -> str:

@@ -24,6 +24,8 @@ WORKFLOW_BRIDGE = QueueSpec(
     name="workflows.bridge",
     bindings=(
         "intake.application.submitted",
+        "intake.referral.registered",
+        "intake.referral.progress_reported",
         "review.decision.recorded",
     ),
     summary="turns domain events into Temporal workflow starts and signals",

@@ -23,3 +23,23 @@ class DecisionSignal(BaseModel):
     reason: str
     decided_by: str
     determination: DeterminationRef | None = None
+
+
+class ReferralAwardInput(BaseModel):
+    """A registered referral project (晋工信新材料规字〔2024〕1号 9.2.1), from intake's event."""
+
+    project: "ReferralProjectRef"
+
+
+class ReferralReportSignal(BaseModel):
+    event_id: str
+    report_id: str
+    completed_fai_fen: int
+    investment_complete: bool
+    in_production: bool
+    as_of: str
+
+
+from contracts.events.intake import ReferralProjectRef  # noqa: E402
+
+ReferralAwardInput.model_rebuild()

@@ -12,16 +12,18 @@ from infra.logging import configure_logging
 from infra.settings import Settings
 from workflows.activities import routing
 from workflows.activities.services import ServiceActivities
+from workflows.activities.intake import IntakeActivities
 from workflows.application_case import ApplicationCaseWorkflow
+from workflows.referral_award import ReferralAwardWorkflow
 from workflows.temporal import connect_with_retry
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS = [ApplicationCaseWorkflow]
+WORKFLOWS = [ApplicationCaseWorkflow, ReferralAwardWorkflow]
 
 
 def activities(settings: Settings) -> list:
-    return [*ServiceActivities(settings).all(), routing.review_route]
+    return [*ServiceActivities(settings).all(), *IntakeActivities(settings).all(), routing.review_route]
 
 
 def build_worker(client: Client, settings: Settings) -> Worker:

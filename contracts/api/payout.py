@@ -21,3 +21,10 @@ class PayoutPlanRef(BaseModel):
     case_id: str
     total_fen: int
     status: str
+
+
+class AddPayoutStage(BaseModel):
+    """Add a later phase's determination to an existing plan (e.g. 9.2.1 phase 2)."""
+
+    plan_id: str = Field(min_length=1, max_length=64)
+    determination: DeterminationRef

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -16,3 +16,36 @@ class ApplicationSubmitted(BaseModel):
     applicant: ApplicantRef
     facts: dict[str, Any] = Field(default_factory=dict, description="申报事实 as declared")
     submitted_at: datetime
+
+
+class ReferralProjectRef(BaseModel):
+    project_id: str
+    referrer: ApplicantRef
+    investee: ApplicantRef
+    project_code: str
+    project_name: str
+    chain_id: str | None = None
+    planned_fai_fen: int
+
+
+@event("intake.referral.registered", summary="引荐项目已登记 — a chain_leader registered a project it brought in (9.2.1)")
+class ReferralRegistered(BaseModel):
+    project: ReferralProjectRef
+    registered_at: datetime
+
+
+@event("intake.referral.progress_reported", summary="投资进度已报送 — the referrer reported investment and production")
+class ReferralProgressReported(BaseModel):
+    project_id: str
+    report_id: str
+    completed_fai_fen: int
+    investment_complete: bool
+    in_production: bool
+    as_of: date
+
+
+@event("intake.referral.report_requested", summary="请报送投资进度 — the yearly reminder to report progress")
+class ReferralReportRequested(BaseModel):
+    project_id: str
+    referrer_uscc: str
+    reason: str

@@ -115,6 +115,17 @@ class TemporalHarness:
     def query(self, workflow_id: str, query: str) -> Any:
         return self.run(self.handle(workflow_id).query(query))
 
+    def status(self, workflow_id: str) -> Any:
+        """The workflow's `status` query, or None while it does not exist yet (the bridge starts it)."""
+        from temporalio.service import RPCError, RPCStatusCode
+
+        try:
+            return self.query(workflow_id, "status")
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return None
+            raise
+
     def skip(self, duration: timedelta) -> None:
         assert self.env is not None
         self.run(self.env.sleep(duration))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef
+from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef
 from contracts.api.review import OpenTask, TaskRef
 from infra.settings import Settings
 from workflows.activities.http import ServiceClient
@@ -22,5 +22,9 @@ class ServiceActivities:
     async def open_payout_plan(self, command: OpenPayoutPlan) -> PayoutPlanRef:
         return await self.payout.post("/internal/payout-plans", command, PayoutPlanRef)
 
+    @activity.defn(name="payout.add_stage")
+    async def add_payout_stage(self, command: AddPayoutStage) -> PayoutPlanRef:
+        return await self.payout.post(f"/internal/payout-plans/{command.plan_id}/stages", command, PayoutPlanRef)
+
     def all(self) -> list:
-        return [self.open_task, self.open_payout_plan]
+        return [self.open_task, self.open_payout_plan, self.add_payout_stage]

@@ -7,9 +7,9 @@ from typing import Callable
 from pydantic import BaseModel
 
 from contracts.envelope import EventEnvelope
-from contracts.events.intake import ApplicationSubmitted
+from contracts.events.intake import ApplicationSubmitted, ReferralProgressReported, ReferralRegistered
 from contracts.events.review import DecisionRecorded
-from contracts.workflows import ApplicationCaseInput, DecisionSignal
+from contracts.workflows import ApplicationCaseInput, DecisionSignal, ReferralAwardInput, ReferralReportSignal
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,25 @@ def _decision_recorded(envelope: EventEnvelope) -> list[Action]:
     return [SignalWorkflow(event.case_id, "decision_recorded", signal)]
 
 
+def _referral_registered(envelope: EventEnvelope) -> list[Action]:
+    event = ReferralRegistered.model_validate(envelope.payload)
+    return [StartWorkflow("ReferralAward", event.project.project_id, ReferralAwardInput(project=event.project))]
+
+
+def _referral_progress(envelope: EventEnvelope) -> list[Action]:
+    event = ReferralProgressReported.model_validate(envelope.payload)
+    signal = ReferralReportSignal(
+        event_id=str(envelope.id), report_id=event.report_id, completed_fai_fen=event.completed_fai_fen,
+        investment_complete=event.investment_complete, in_production=event.in_production, as_of=event.as_of.isoformat(),
+    )
+    return [SignalWorkflow(event.project_id, "progress_reported", signal)]
+
+
 ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
     "intake.application.submitted": _application_submitted,
     "review.decision.recorded": _decision_recorded,
+    "intake.referral.registered": _referral_registered,
+    "intake.referral.progress_reported": _referral_progress,
 }
 
 

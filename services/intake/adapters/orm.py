@@ -1,10 +1,10 @@
 """intake's tables. Its own SQLModel registry keeps them apart from the other services' tables."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -54,3 +54,41 @@ class TimelineEntry(IntakeTable, table=True):
     organisation: str | None = Field(default=None, max_length=128)
     summary: str = Field(max_length=500)
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class ReferralProject(IntakeTable, table=True):
+    """A project a chain_leader brought in (以商招商, 晋工信新材料规字〔2024〕1号 9.2.1): one referrer per project."""
+
+    __tablename__ = "referral_projects"
+    __table_args__ = (UniqueConstraint("investee_uscc", "project_code", name="uq_referral_project"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    referrer_uscc: str = Field(index=True, max_length=18)
+    referrer_name: str = Field(max_length=200)
+    referrer_region: str = Field(max_length=6)
+    investee_uscc: str = Field(max_length=18)
+    investee_name: str = Field(max_length=200)
+    investee_region: str = Field(max_length=6)
+    project_code: str = Field(max_length=64)
+    project_name: str = Field(max_length=200)
+    chain_id: str | None = Field(default=None, max_length=64)
+    planned_fai_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    status: str = Field(index=True, max_length=32)
+    registered_by: str = Field(max_length=128)
+    registered_at: datetime = _when(nullable=False)
+
+
+class ReferralProgressReport(IntakeTable, table=True):
+    """Investment progress and production status as the referrer reported them."""
+
+    __tablename__ = "referral_progress_reports"
+
+    id: str = Field(primary_key=True, max_length=64)
+    project_id: str = Field(index=True, max_length=64, foreign_key="referral_projects.id")
+    completed_fai_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    investment_complete: bool
+    in_production: bool
+    as_of: date
+    note: str = Field(default="", max_length=2000)
+    reported_by: str = Field(max_length=128)
+    reported_at: datetime = _when(nullable=False)

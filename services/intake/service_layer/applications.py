@@ -113,8 +113,13 @@ def list_applications(
 
 def timeline(uow: UnitOfWork, principal: Principal, application_id: str) -> list[TimelineEntryPublic]:
     get_application(uow, principal, application_id)
+    return case_timeline(uow, application_id)
+
+
+def case_timeline(uow: UnitOfWork, case_id: str) -> list[TimelineEntryPublic]:
+    """Every timeline entry of a case, oldest first (the caller has checked the case is in scope)."""
     rows = uow.session.exec(
-        select(TimelineEntry).where(TimelineEntry.case_id == application_id).order_by(
+        select(TimelineEntry).where(TimelineEntry.case_id == case_id).order_by(
             col(TimelineEntry.occurred_at), col(TimelineEntry.id)
         )
     )

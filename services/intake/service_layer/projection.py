@@ -10,7 +10,7 @@ from contracts.events.review import DecisionRecorded, TaskOpened
 from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
-from services.intake.adapters.orm import Application
+from services.intake.adapters.orm import Application, ReferralProject
 from services.intake.domain.application import ApplicationStatus, advance
 from services.intake.service_layer.applications import add_timeline
 
@@ -38,6 +38,8 @@ def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = DecisionRecorded.model_validate(envelope.payload)
     status = ApplicationStatus.APPROVED if event.decision == "approve" else ApplicationStatus.REJECTED
     _advance(uow, event.case_id, status)
+    if event.determination is not None and event.determination.option in REFERRAL_STATUS:
+        _referral_status(uow, event.case_id, REFERRAL_STATUS[event.determination.option])
     summary = f"{DECISION_LABELS[event.decision]}: {event.reason}"
     details: dict = {"task_id": event.task_id, "decision": event.decision}
     if event.determination is not None:
@@ -55,6 +57,17 @@ def on_payout_plan_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         f"财政已建立拨付计划: {format_yuan(event.total_fen)} 元, 共 {len(event.stages)} 期",
         {"plan_id": event.plan_id},
     )
+
+
+# A referral project's status follows its determinations (9.2.1 one-off or two phases).
+REFERRAL_STATUS = {"phase_1": "phase_1_determined", "one_off": "fully_determined", "phase_2": "fully_determined"}
+
+
+def _referral_status(uow: UnitOfWork, project_id: str, status: str) -> None:
+    project = uow.session.get(ReferralProject, project_id)
+    if project is not None and project.status != "fully_determined":
+        project.status = status
+        uow.session.add(project)
 
 
 HANDLERS: dict[str, EventHandler] = {

@@ -48,4 +48,5 @@ def determine(
         payout_mode=result.payout_mode,
         payable_year=result.payable_year,
         rounding=result.rounding,
+        facts=facts,
     )

@@ -43,6 +43,18 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("intake", "GET", "/applications/{application_id}/timeline"): Route(
         SCENARIOS["application_timeline"], (404, 404),
         {"enterprise": (200, 404), "zone_committee": (200, 404), **each(CITY_ROLES, (200, 404)), **each(READ_ALL, (200, 200))}),
+    ("intake", "POST", "/referral-projects"): Route(SCENARIOS["register_referral"], (403, 403), {"enterprise": (201, 409)}),
+    ("intake", "GET", "/referral-projects"): Route(listing("/referral-projects"), (200, 200)),
+    ("intake", "GET", "/referral-projects/{project_id}"): Route(
+        SCENARIOS["referral_project"], (404, 404),
+        {"enterprise": (200, 404), "city_industry_bureau": (200, 404), **each(READ_ALL, (200, 200))}),
+    ("intake", "GET", "/referral-projects/{project_id}/timeline"): Route(
+        SCENARIOS["referral_timeline"], (404, 404),
+        {"enterprise": (200, 404), "city_industry_bureau": (200, 404), **each(READ_ALL, (200, 200))}),
+    ("intake", "POST", "/referral-projects/{project_id}/progress"): Route(
+        SCENARIOS["referral_progress"], (403, 403), {"enterprise": (201, 404)}),
+    ("intake", "POST", "/internal/referral-projects/{project_id}/report-requests"): Route(
+        SCENARIOS["request_referral_report"], (403, 403), {"workflow": (201, 201)}),
     # review
     ("review", "GET", "/tasks"): Route(listing("/tasks"), (200, 200)),
     ("review", "GET", "/tasks/{task_id}"): Route(SCENARIOS["task"], (200, 404), each(READ_ALL, (200, 200))),

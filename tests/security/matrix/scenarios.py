@@ -13,10 +13,11 @@ from typing import Any, Callable
 from sqlmodel import Session
 
 from infra.clock import utcnow
-from services.intake.adapters.orm import Application
+from services.intake.adapters.orm import Application, ReferralProject
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.review.adapters.orm import Task
 from tests.support.cases import tech_transfer_facts
+from tests.support.tokens import make_uscc
 from tests.security.matrix.identities import APPLICANT_REGION, USCC, Identity, identity
 
 
@@ -147,3 +148,53 @@ def load_tier_table(stack, me: Identity):  # type: ignore[no-untyped-def]
             "source_note": "授权矩阵测试用表, 数值为测试虚构",
             "rows": [{"tier": "一档", "min_yuan": "1000000", "amount_yuan": "100000"}]}
     return _both(lambda: Call("POST", "/admin/tier-tables", body))
+
+
+def _referral(scope: str) -> ReferralProject:
+    return ReferralProject(id=f"REF-M-{uuid.uuid4().hex[:10]}", referrer_uscc=USCC[scope], referrer_name=f"链主{scope}",
+                           referrer_region=APPLICANT_REGION[scope], investee_uscc=make_uscc(APPLICANT_REGION[scope]),
+                           investee_name="被引进企业", investee_region=APPLICANT_REGION[scope],
+                           project_code=f"P-{uuid.uuid4().hex[:8]}", project_name="矩阵项目", planned_fai_fen=4_000_000_000,
+                           status="registered", registered_by="x", registered_at=utcnow())
+
+
+@scenario("referral_project")
+def referral_project(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _referral("A"), _referral("B")
+    _add(stack, "intake", own, other)
+    return Call("GET", f"/referral-projects/{own.id}"), Call("GET", f"/referral-projects/{other.id}")
+
+
+@scenario("referral_timeline")
+def referral_timeline(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = referral_project(stack, me)
+    return Call("GET", own.path + "/timeline"), Call("GET", other.path + "/timeline")
+
+
+@scenario("referral_progress")
+def referral_progress(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = referral_project(stack, me)
+    body = {"completed_fai_yuan": "10000000", "investment_complete": False, "in_production": False, "as_of": "2026-01-31"}
+    return Call("POST", own.path + "/progress", body), Call("POST", other.path + "/progress", body)
+
+
+@scenario("register_referral")
+def register_referral(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a new project; other: a project another chain_leader already claimed (one referrer per project)."""
+    claimed = _referral("B")
+    _add(stack, "intake", claimed)
+
+    def body(investee: str, code: str) -> dict:
+        return {"referrer_name": "链主A", "investee": {"uscc": investee, "name": "被引进企业", "kind": "enterprise",
+                                                       "region": "140423"},
+                "project_code": code, "project_name": "矩阵项目", "planned_fai_yuan": "40000000"}
+    return (Call("POST", "/referral-projects", body(USCC["B"], f"P-{uuid.uuid4().hex[:8]}")),
+            Call("POST", "/referral-projects", body(claimed.investee_uscc, claimed.project_code)))
+
+
+@scenario("request_referral_report")
+def request_referral_report(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = referral_project(stack, me)
+    body = {"reason": "年度提醒"}
+    return (Call("POST", f"/internal{own.path}/report-requests", body),
+            Call("POST", f"/internal{other.path}/report-requests", body))

@@ -1,0 +1,206 @@
+"""Referral projects (以商招商, 9.2.1): a chain_leader registers a project it brought in, then reports
+its investment and production over the years; the ReferralAward workflow turns verified reports
+into the one-off or two-phase award."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+from sqlalchemy import false, or_
+from sqlmodel import col, select
+
+from contracts.common import ApplicantRef, format_yuan
+from contracts.events.intake import (
+    ReferralProgressReported,
+    ReferralProjectRef,
+    ReferralRegistered,
+    ReferralReportRequested,
+)
+from infra.auth import Principal
+from infra.clock import utcnow
+from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from infra.uow import UnitOfWork
+from policies.errors import UnknownChain
+from policies.registry import load_registry
+from services.intake.adapters.orm import ReferralProgressReport, ReferralProject
+from services.intake.domain.referral import planned_fai_problem, yuan_to_fen
+from services.intake.service_layer.applications import add_timeline
+from services.intake.service_layer.scope import region_prefix
+
+YuanAmount = Annotated[Decimal, Field(ge=0, le=Decimal("10000000000"), max_digits=14, decimal_places=2,
+                                      description="金额(元), 最多两位小数")]
+PROVINCE_REVIEWER = "140000.province_industry_dept"
+
+
+class RegisterReferral(BaseModel):
+    referrer_name: str = Field(min_length=1, max_length=200, description="引荐单位(链主企业)名称")
+    investee: ApplicantRef = Field(description="所引进的企业")
+    project_code: str = Field(min_length=1, max_length=64, description="投资项目统一代码")
+    project_name: str = Field(min_length=1, max_length=200)
+    chain_id: str | None = Field(default=None, max_length=64, description="所属产业链, 见 duixian criteria chains")
+    planned_fai_yuan: YuanAmount = Field(description="计划固定资产投资额(元), 须在3000万元以上")
+
+
+class ReportProgress(BaseModel):
+    completed_fai_yuan: YuanAmount = Field(description="累计已完成固定资产投资额(元)")
+    investment_complete: bool = Field(description="已完成全部投资")
+    in_production: bool = Field(description="已投产")
+    as_of: date = Field(description="截至日期")
+    note: str = Field(default="", max_length=2000, description="说明及佐证材料")
+
+
+class ProgressPublic(BaseModel):
+    id: str
+    completed_fai_fen: int
+    investment_complete: bool
+    in_production: bool
+    as_of: date
+    note: str
+    reported_at: datetime
+
+
+class ReferralProjectPublic(BaseModel):
+    id: str
+    referrer: ApplicantRef
+    investee: ApplicantRef
+    project_code: str
+    project_name: str
+    chain_id: str | None
+    planned_fai_fen: int
+    status: str
+    registered_at: datetime
+    reports: list[ProgressPublic] = []
+
+
+def register(uow: UnitOfWork, principal: Principal, command: RegisterReferral) -> ReferralProjectPublic:
+    if principal.role != "enterprise":
+        raise Forbidden("只有链主企业可以登记引荐项目")
+    if principal.region is None:
+        raise InvalidRequest.on("region", "登录令牌缺少注册地行政区划代码")
+    if command.investee.uscc == principal.organisation:
+        raise InvalidRequest.on("investee.uscc", "引进的企业不能是引荐单位本身")
+    if command.chain_id is not None:
+        try:
+            load_registry().chain(command.chain_id)
+        except UnknownChain as error:
+            raise InvalidRequest.on("chain_id", error.message) from None
+    planned_fai_fen = yuan_to_fen(command.planned_fai_yuan)
+    if problem := planned_fai_problem(planned_fai_fen):
+        raise InvalidRequest.on("planned_fai_yuan", problem)
+    existing = uow.session.exec(select(ReferralProject).where(
+        ReferralProject.investee_uscc == command.investee.uscc, ReferralProject.project_code == command.project_code)).first()
+    if existing is not None:
+        raise Conflict(
+            f"该项目已由{existing.referrer_name}（{existing.referrer_uscc}）登记为引荐单位；"
+            "同一项目主要由一个引荐法人单位享受奖励（晋工信新材料规字〔2024〕1号 9.2.1）",
+            existing_referrer_uscc=existing.referrer_uscc, existing_referrer_name=existing.referrer_name,
+        )
+    project = ReferralProject(
+        id=f"REF-{uuid.uuid4().hex[:16].upper()}",
+        referrer_uscc=principal.organisation, referrer_name=command.referrer_name,
+        referrer_region=principal.region or command.investee.region,
+        investee_uscc=command.investee.uscc, investee_name=command.investee.name, investee_region=command.investee.region,
+        project_code=command.project_code, project_name=command.project_name, chain_id=command.chain_id,
+        planned_fai_fen=planned_fai_fen, status="registered", registered_by=principal.subject, registered_at=utcnow(),
+    )
+    uow.session.add(project)
+    envelope = uow.publish(ReferralRegistered(project=_reference(project), registered_at=project.registered_at),
+                           correlation_id=project.id)
+    add_timeline(uow, envelope, f"{project.referrer_name} 登记引荐项目「{project.project_name}」"
+                                f"（计划固定资产投资 {format_yuan(planned_fai_fen)} 元）")
+    uow.audit("referral.register", "referral_project", project.id, after=_reference(project).model_dump(mode="json"))
+    return public(uow, project)
+
+
+def report_progress(uow: UnitOfWork, principal: Principal, project_id: str, command: ReportProgress) -> ProgressPublic:
+    project = get(uow, principal, project_id)
+    if principal.role != "enterprise" or project.referrer_uscc != principal.organisation:
+        raise Forbidden("只有引荐单位可以报送投资进度")
+    if command.as_of > utcnow().date():
+        raise InvalidRequest.on("as_of", "截至日期不能晚于今天")
+    report = ReferralProgressReport(
+        id=f"RPT-{uuid.uuid4().hex[:16].upper()}", project_id=project.id,
+        completed_fai_fen=yuan_to_fen(command.completed_fai_yuan), investment_complete=command.investment_complete,
+        in_production=command.in_production, as_of=command.as_of, note=command.note,
+        reported_by=principal.subject, reported_at=utcnow(),
+    )
+    uow.session.add(report)
+    envelope = uow.publish(ReferralProgressReported(
+        project_id=project.id, report_id=report.id, completed_fai_fen=report.completed_fai_fen,
+        investment_complete=report.investment_complete, in_production=report.in_production, as_of=report.as_of,
+    ), correlation_id=project.id)
+    state = ("已完成全部投资" if report.investment_complete else "部分投资") + ("、已投产" if report.in_production else "、未投产")
+    add_timeline(uow, envelope, f"报送投资进度：截至{report.as_of}累计完成 {format_yuan(report.completed_fai_fen)} 元，{state}")
+    uow.audit("referral.report_progress", "referral_project", project.id, after={"report_id": report.id})
+    return _progress(report)
+
+
+def request_report(uow: UnitOfWork, project_id: str, reason: str) -> ReferralProjectPublic:
+    project = uow.session.get(ReferralProject, project_id)
+    if project is None:
+        raise NotFound("引荐项目不存在", project_id=project_id)
+    envelope = uow.publish(ReferralReportRequested(project_id=project.id, referrer_uscc=project.referrer_uscc, reason=reason),
+                           correlation_id=project.id)
+    add_timeline(uow, envelope, f"提醒报送投资进度：{reason}")
+    uow.audit("referral.request_report", "referral_project", project.id, after={"reason": reason})
+    return public(uow, project)
+
+
+def visible(principal: Principal):  # type: ignore[no-untyped-def]
+    if principal.role in ("auditor", "workflow"):
+        return None
+    if principal.role == "enterprise":
+        return or_(col(ReferralProject.referrer_uscc) == principal.organisation,
+                   col(ReferralProject.investee_uscc) == principal.organisation)
+    if principal.role == "competent_department" and principal.organisation == PROVINCE_REVIEWER:
+        return None
+    if principal.role == "city_industry_bureau" and principal.region:
+        return col(ReferralProject.investee_region).startswith(region_prefix(principal.region))
+    return false()
+
+
+def get(uow: UnitOfWork, principal: Principal, project_id: str) -> ReferralProject:
+    query = select(ReferralProject).where(ReferralProject.id == project_id)
+    if (condition := visible(principal)) is not None:
+        query = query.where(condition)
+    project = uow.session.exec(query).first()
+    if project is None:
+        raise NotFound("引荐项目不存在或不在您的权限范围内", project_id=project_id)
+    return project
+
+
+def listing(uow: UnitOfWork, principal: Principal, *, limit: int, offset: int) -> list[ReferralProjectPublic]:
+    query = select(ReferralProject).order_by(col(ReferralProject.registered_at)).limit(limit).offset(offset)
+    if (condition := visible(principal)) is not None:
+        query = query.where(condition)
+    return [public(uow, project) for project in uow.session.exec(query)]
+
+
+def public(uow: UnitOfWork, project: ReferralProject) -> ReferralProjectPublic:
+    reports = uow.session.exec(select(ReferralProgressReport).where(ReferralProgressReport.project_id == project.id)
+                               .order_by(col(ReferralProgressReport.reported_at)))
+    reference = _reference(project)
+    return ReferralProjectPublic(
+        id=project.id, referrer=reference.referrer, investee=reference.investee, project_code=project.project_code,
+        project_name=project.project_name, chain_id=project.chain_id, planned_fai_fen=project.planned_fai_fen,
+        status=project.status, registered_at=project.registered_at, reports=[_progress(r) for r in reports],
+    )
+
+
+def _reference(project: ReferralProject) -> ReferralProjectRef:
+    return ReferralProjectRef(
+        project_id=project.id,
+        referrer=ApplicantRef(uscc=project.referrer_uscc, name=project.referrer_name, kind="enterprise",
+                              region=project.referrer_region),
+        investee=ApplicantRef(uscc=project.investee_uscc, name=project.investee_name, kind="enterprise",
+                              region=project.investee_region),
+        project_code=project.project_code, project_name=project.project_name, chain_id=project.chain_id,
+        planned_fai_fen=project.planned_fai_fen,
+    )
+
+
+def _progress(report: ReferralProgressReport) -> ProgressPublic:
+    return ProgressPublic.model_validate(report, from_attributes=True)

@@ -1,0 +1,82 @@
+"""以商招商 referral award (晋工信新材料规字〔2024〕1号 9.2.1), carried by the ReferralAward workflow
+through the real services, broker and time-skipping Temporal."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.support.referrals import approve_next, plans, project_and_timeline, register, report
+from tests.support.stack import Stack
+from tests.support.temporal import TemporalHarness
+from tests.support.tokens import make_uscc
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.workflow
+
+
+def test_complete_investment_in_production_first_earns_the_one_off_award(settings, databases):
+    referrer = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        project = register(stack, referrer, planned_fai_yuan="100000000")
+        report(stack, referrer, project["id"], completed="100000000", complete=True, production=True)
+        determination = approve_next(stack, project["id"])
+        # one-off: 1% × 100,000,000 yuan = 1,000,000.00 yuan, under the 5,000,000 yuan per-project cap
+        assert determination["amount_fen"] == 100_000_000 and determination["option"] == "one_off"
+        outcome = temporal.result(project["id"])
+        assert outcome["status"] == "fully_awarded" and outcome["awards_fen"] == [100_000_000]
+        assert [p["total_fen"] for p in plans(stack, project["id"])] == [100_000_000]
+        details, history = eventually(lambda: (r := project_and_timeline(stack, referrer, project["id"]))[0]["status"]
+                                      == "fully_determined" and r, what="intake to record the award")
+        assert [e["event_type"] for e in history][:3] == ["intake.referral.registered", "intake.referral.progress_reported",
+                                                            "review.task.opened"]
+
+
+def test_a_report_not_yet_in_production_earns_nothing_and_the_project_waits(settings, databases):
+    referrer = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        project = register(stack, referrer, planned_fai_yuan="50000000")
+        report(stack, referrer, project["id"], completed="20000000", complete=False, production=False)
+        eventually(lambda: temporal.status(project["id"]) == "awaiting_report", what="the report to be weighed")
+        with stack.client("review", "auditor", "audit-office") as auditor:
+            assert [t for t in auditor.get("/tasks").json() if t["case_id"] == project["id"]] == []
+
+
+def test_the_referrer_is_reminded_yearly_to_report(settings, databases):
+    referrer = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        project = register(stack, referrer, planned_fai_yuan="60000000")
+        eventually(lambda: temporal.status(project["id"]) == "awaiting_report", what="the workflow to start")
+        temporal.skip(timedelta(days=366))
+        _, history = eventually(
+            lambda: (r := project_and_timeline(stack, referrer, project["id"]))[1][-1]["event_type"]
+            == "intake.referral.report_requested" and r, what="the yearly reminder")
+        assert "年度投资进度" in history[-1]["summary"]
+
+
+def test_a_second_referrer_for_the_same_project_is_refused_naming_the_first(settings, databases):
+    first, second, investee = make_uscc(), make_uscc(), make_uscc()
+    with Stack(settings, databases, services=("intake",)) as stack:
+        register(stack, first, planned_fai_yuan="40000000", investee=investee, project_code="P-1")
+        refused = register(stack, second, planned_fai_yuan="40000000", investee=investee, project_code="P-1", expect=409)
+        assert first in refused["message"] and refused["details"]["existing_referrer_uscc"] == first
+        with stack.client("intake", "enterprise", second, region="140400") as client:
+            assert client.get("/referral-projects").json() == [], "the refused claim wrote nothing"
+
+
+def test_a_project_below_three_thousand_wan_is_not_eligible(settings, databases):
+    with Stack(settings, databases, services=("intake",)) as stack:
+        refused = register(stack, make_uscc(), planned_fai_yuan="29999999.99", expect=422)
+        assert refused["errors"][0]["field"] == "planned_fai_yuan" and "9.2.1" in refused["errors"][0]["reason"]
+        assert register(stack, make_uscc(), planned_fai_yuan="30000000")["planned_fai_fen"] == 3_000_000_000
+
+
+def test_two_projects_of_one_chain_leader_accumulate_beyond_one_project_cap(settings, databases):
+    referrer = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        projects = [register(stack, referrer, planned_fai_yuan="400000000", project_code=f"P-{n}") for n in (1, 2)]
+        for project in projects:
+            report(stack, referrer, project["id"], completed="400000000", complete=True, production=True)
+            assert approve_next(stack, project["id"])["amount_fen"] == 400_000_000  # 1% × 4亿 = 400万 each
+        totals = [temporal.result(p["id"])["awards_fen"] for p in projects]
+        assert totals == [[400_000_000], [400_000_000]], "800万 in all: projects accumulate without cap (上不封顶)"

@@ -1,0 +1,92 @@
+"""Taking a case through its review route: one task per step, in order; the last step determines.
+
+Used by the case workflows; deterministic (runs inside the workflow). Decisions reach the
+workflow as signals; `DecisionInbox` keeps them by task id and ignores repeated event ids.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from contracts.api.review import OpenTask, PriorAwardRef, TaskRef
+    from contracts.common import ApplicantRef
+    from contracts.workflows import DecisionSignal
+    from workflows.activities.routing import Route, RouteQuery
+
+ACTIVITY_OPTIONS: dict[str, Any] = dict(
+    start_to_close_timeout=timedelta(seconds=60),
+    retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
+)
+DUE_WORKING_DAYS = 5
+
+
+class DecisionInbox:
+    def __init__(self) -> None:
+        self.decisions: dict[str, DecisionSignal] = {}
+        self.seen_events: set[str] = set()
+
+    def receive(self, signal: DecisionSignal) -> None:
+        if signal.event_id in self.seen_events:
+            return
+        self.seen_events.add(signal.event_id)
+        self.decisions.setdefault(signal.task_id, signal)
+
+    async def wait_for(self, task_id: str) -> DecisionSignal:
+        await workflow.wait_condition(lambda: task_id in self.decisions)
+        return self.decisions[task_id]
+
+
+async def route_for(clause_id: str, region: str) -> Route:
+    return await workflow.execute_activity(
+        "policies.review_route", RouteQuery(clause_id=clause_id, region=region), result_type=Route,
+        activity_id=f"review-route-{clause_id}", **ACTIVITY_OPTIONS,
+    )
+
+
+async def review_through(
+    inbox: DecisionInbox,
+    route: Route,
+    *,
+    case_id: str,
+    clause_id: str,
+    applicant: ApplicantRef,
+    title: str,
+    facts: dict[str, Any],
+    prior_awards: list[PriorAwardRef] | None = None,
+    round_key: str = "",
+) -> DecisionSignal:
+    """The decision that ends the route: the first rejection, or the determining approval."""
+    if not route.steps:
+        from temporalio.exceptions import ApplicationError
+
+        raise ApplicationError(f"条款 {clause_id} 未配置审核部门", non_retryable=True)
+    decision: DecisionSignal | None = None
+    for number, step in enumerate(route.steps, start=1):
+        last = number == len(route.steps)
+        task = await workflow.execute_activity(
+            "review.open_task",
+            OpenTask(
+                case_id=case_id,
+                kind="case_determination" if last else "case_review",
+                title=f"{title}（{'核定' if last else '审核'}）",
+                assignee_role=step.role,
+                assignee_org=step.organisation,
+                clause_id=clause_id,
+                applicant=applicant,
+                facts=facts,
+                prior_awards=prior_awards or [],
+                due_working_days=DUE_WORKING_DAYS,
+            ),
+            result_type=TaskRef,
+            activity_id=f"open-task{round_key}-{number}",
+            **ACTIVITY_OPTIONS,
+        )
+        decision = await inbox.wait_for(task.task_id)
+        if decision.decision != "approve":
+            return decision
+    assert decision is not None
+    return decision
