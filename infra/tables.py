@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra.types import UtcDateTime
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
+
     Index,
     Integer,
     MetaData,
@@ -41,8 +42,8 @@ def add_infra_tables(metadata: MetaData) -> InfraTables:
         Column("event_type", String(128), nullable=False),
         Column("correlation_id", ID, nullable=False),
         Column("body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, default=0),
         Column("last_error", Text, nullable=True),
         Index("ix_outbox_unpublished", "published_at", "seq"),
@@ -53,7 +54,7 @@ def add_infra_tables(metadata: MetaData) -> InfraTables:
         Column("consumer", String(128), nullable=False),
         Column("message_id", ID, nullable=False),
         Column("event_type", String(128), nullable=False),
-        Column("received_at", DateTime(timezone=True), nullable=False),
+        Column("received_at", UtcDateTime(), nullable=False),
         PrimaryKeyConstraint("consumer", "message_id", name="pk_inbox"),
     )
     idempotency = Table(
@@ -64,14 +65,14 @@ def add_infra_tables(metadata: MetaData) -> InfraTables:
         Column("fingerprint", String(64), nullable=False),
         Column("status_code", Integer, nullable=False),
         Column("response_body", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
         PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"),
     )
     audit_log = Table(
         "audit_log",
         metadata,
         Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
-        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("occurred_at", UtcDateTime(), nullable=False),
         Column("actor", String(128), nullable=False),
         Column("role", String(64), nullable=False),
         Column("organisation", String(128), nullable=True),

@@ -24,3 +24,23 @@ def test_migrations_build_the_models_and_downgrade_cleanly(service, databases):
     migrations.downgrade(runtime, "base")
     tables = set(inspect(runtime.db.engine).get_table_names()) - {"alembic_version"}
     assert tables == set()
+
+
+def test_instants_read_back_aware_in_utc_on_every_database(databases):
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlmodel import Session
+
+    from services.review.adapters.orm import Task
+
+    runtime = entrypoint("review").build_runtime(Settings(environment="test"), databases.open("review"))
+    migrations.upgrade(runtime)
+    beijing = datetime(2025, 9, 26, 18, 30, tzinfo=timezone(timedelta(hours=8)))
+    with Session(runtime.db.engine) as session:
+        session.add(Task(id="T-TZ", case_id="C", kind="k", title="t", assignee_role="r", assignee_org="o", facts={},
+                         status="open", opened_by="x", opened_at=beijing))
+        session.commit()
+    with Session(runtime.db.engine) as session:
+        opened = session.get(Task, "T-TZ").opened_at
+    assert opened.tzinfo is not None and opened.utcoffset() == timedelta(0)
+    assert opened == beijing and opened == datetime(2025, 9, 26, 10, 30, tzinfo=UTC)

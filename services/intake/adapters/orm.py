@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from infra.tables import add_infra_tables
+from infra.types import UtcDateTime
 
 
 class IntakeTable(SQLModel, registry=registry()):
@@ -19,7 +20,7 @@ INFRA = add_infra_tables(IntakeTable.metadata)
 
 
 def _when(**kwargs: Any) -> Any:
-    return Field(sa_column=Column(DateTime(timezone=True), **kwargs))
+    return Field(sa_column=Column(UtcDateTime(), **kwargs))
 
 
 class Application(IntakeTable, table=True):

@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 from infra.tables import add_infra_tables
+from infra.types import UtcDateTime
 
 
 class ReviewTable(SQLModel, registry=registry()):
@@ -19,7 +20,7 @@ INFRA = add_infra_tables(ReviewTable.metadata)
 
 
 def _when(nullable: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
+    return Field(default=None, sa_column=Column(UtcDateTime(), nullable=nullable))
 
 
 class Task(ReviewTable, table=True):
