@@ -16,8 +16,18 @@ INTAKE_CASE_PROJECTION = QueueSpec(
         "review.task.opened",
         "review.decision.recorded",
         "payout.plan.opened",
+        "payout.stage.approved",
+        "payout.stage.disbursed",
+        "payout.stage.failed",
+        "payout.stage.clawed_back",
     ),
     summary="intake keeps each case's status and timeline from the other services' events",
+)
+
+INTAKE_AWARD_OPENING = QueueSpec(
+    name="intake.award-opening",
+    bindings=("selection.candidate.published",),
+    summary="intake opens the award cases an event entitles someone to (a published chain_leader/chain_core: 9.1.1, 9.4.1)",
 )
 
 WORKFLOW_BRIDGE = QueueSpec(
@@ -27,6 +37,10 @@ WORKFLOW_BRIDGE = QueueSpec(
         "intake.referral.registered",
         "intake.referral.progress_reported",
         "review.decision.recorded",
+        "payout.stage.approved",
+        "payout.stage.disbursed",
+        "payout.stage.failed",
+        "payout.stage.clawed_back",
     ),
     summary="turns domain events into Temporal workflow starts and signals",
 )
@@ -34,7 +48,7 @@ WORKFLOW_BRIDGE = QueueSpec(
 BASE_TOPOLOGY = Topology(
     exchange=EVENTS_EXCHANGE,
     dead_letter_exchange=DEAD_LETTER_EXCHANGE,
-    queues=(INTAKE_CASE_PROJECTION, WORKFLOW_BRIDGE),
+    queues=(INTAKE_CASE_PROJECTION, INTAKE_AWARD_OPENING, WORKFLOW_BRIDGE),
 )
 
 

@@ -25,6 +25,19 @@ class DecisionSignal(BaseModel):
     determination: DeterminationRef | None = None
 
 
+class PayoutStageSignal(BaseModel):
+    """A stage of the case's payout plan changed on the finance ledger, delivered by the bridge."""
+
+    event_id: str
+    plan_id: str
+    stage_id: str
+    sequence: int
+    status: str = Field(description="approved | disbursed | failed | clawed_back | added")
+    amount_fen: int
+    plan_status: str = Field(description="open | completed | clawed_back")
+    reason: str = ""
+
+
 class ReferralAwardInput(BaseModel):
     """A registered referral project (晋工信新材料规字〔2024〕1号 9.2.1), from intake's event."""
 

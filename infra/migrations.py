@@ -75,6 +75,17 @@ def run_env() -> None:
         target_metadata=config.attributes["target_metadata"],
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
+
+
+def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write our column types into migrations as the plain SQL types they store (so a migration
+    does not import application code that may later change)."""
+    from infra.types import UtcDateTime
+
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False

@@ -6,7 +6,7 @@ workflow as signals; `DecisionInbox` keeps them by task id and ignores repeated 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -57,9 +57,13 @@ async def review_through(
     title: str,
     facts: dict[str, Any],
     prior_awards: list[PriorAwardRef] | None = None,
+    load_prior_awards: Callable[[], Awaitable[list[PriorAwardRef]]] | None = None,
     round_key: str = "",
 ) -> DecisionSignal:
-    """The decision that ends the route: the first rejection, or the determining approval."""
+    """The decision that ends the route: the first rejection, or the determining approval.
+
+    `load_prior_awards` is called just before the determining step, so the awards counted are
+    the ledger's as of the determination, not of the application."""
     if not route.steps:
         from temporalio.exceptions import ApplicationError
 
@@ -67,6 +71,8 @@ async def review_through(
     decision: DecisionSignal | None = None
     for number, step in enumerate(route.steps, start=1):
         last = number == len(route.steps)
+        if last and load_prior_awards is not None:
+            prior_awards = [*(prior_awards or []), *await load_prior_awards()]
         task = await workflow.execute_activity(
             "review.open_task",
             OpenTask(

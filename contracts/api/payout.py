@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 
+from contracts.api.review import PriorAwardRef
 from contracts.common import ApplicantRef, DeterminationRef
 
 
@@ -28,3 +29,14 @@ class AddPayoutStage(BaseModel):
 
     plan_id: str = Field(min_length=1, max_length=64)
     determination: DeterminationRef
+
+
+class PriorAwardsQuery(BaseModel):
+    """Which of an entity's awards the ledger already holds (for exclusivity and per-year caps)."""
+
+    entity_id: str = Field(min_length=1, max_length=64)
+    year: int | None = Field(default=None, ge=2000, le=2100)
+
+
+class PriorAwardList(RootModel[list[PriorAwardRef]]):
+    pass

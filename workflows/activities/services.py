@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef
+from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef, PriorAwardList, PriorAwardsQuery
 from contracts.api.review import OpenTask, TaskRef
 from infra.settings import Settings
 from workflows.activities.http import ServiceClient
@@ -26,5 +26,12 @@ class ServiceActivities:
     async def add_payout_stage(self, command: AddPayoutStage) -> PayoutPlanRef:
         return await self.payout.post(f"/internal/payout-plans/{command.plan_id}/stages", command, PayoutPlanRef)
 
+    @activity.defn(name="payout.prior_awards")
+    async def prior_awards(self, query: PriorAwardsQuery) -> PriorAwardList:
+        params: dict[str, str | int] = {"entity_id": query.entity_id}
+        if query.year is not None:
+            params["year"] = query.year
+        return await self.payout.get("/internal/prior-awards", PriorAwardList, params=params)
+
     def all(self) -> list:
-        return [self.open_task, self.open_payout_plan, self.add_payout_stage]
+        return [self.open_task, self.open_payout_plan, self.add_payout_stage, self.prior_awards]

@@ -8,8 +8,21 @@ from pydantic import BaseModel
 
 from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationSubmitted, ReferralProgressReported, ReferralRegistered
+from contracts.events.payout import (
+    PayoutStageApproved,
+    PayoutStageClawedBack,
+    PayoutStageDisbursed,
+    PayoutStageFailed,
+    StageEventBase,
+)
 from contracts.events.review import DecisionRecorded
-from contracts.workflows import ApplicationCaseInput, DecisionSignal, ReferralAwardInput, ReferralReportSignal
+from contracts.workflows import (
+    ApplicationCaseInput,
+    DecisionSignal,
+    PayoutStageSignal,
+    ReferralAwardInput,
+    ReferralReportSignal,
+)
 
 
 @dataclass(frozen=True)
@@ -64,11 +77,30 @@ def _referral_progress(envelope: EventEnvelope) -> list[Action]:
     return [SignalWorkflow(event.project_id, "progress_reported", signal)]
 
 
+def _payout_stage(model: type[StageEventBase], status: str) -> Callable[[EventEnvelope], list[Action]]:
+    """A stage event signals the workflow that owns the plan's case (workflow id = case id)."""
+
+    def route(envelope: EventEnvelope) -> list[Action]:
+        event = model.model_validate(envelope.payload)
+        signal = PayoutStageSignal(
+            event_id=str(envelope.id), plan_id=event.plan_id, stage_id=event.stage_id, sequence=event.sequence,
+            status=status, amount_fen=event.amount_fen, plan_status=event.plan_status,
+            reason=str(getattr(event, "reason", "")),
+        )
+        return [SignalWorkflow(event.case_id, "payout_stage_changed", signal)]
+
+    return route
+
+
 ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
     "intake.application.submitted": _application_submitted,
     "review.decision.recorded": _decision_recorded,
     "intake.referral.registered": _referral_registered,
     "intake.referral.progress_reported": _referral_progress,
+    "payout.stage.approved": _payout_stage(PayoutStageApproved, "approved"),
+    "payout.stage.disbursed": _payout_stage(PayoutStageDisbursed, "disbursed"),
+    "payout.stage.failed": _payout_stage(PayoutStageFailed, "failed"),
+    "payout.stage.clawed_back": _payout_stage(PayoutStageClawedBack, "clawed_back"),
 }
 
 

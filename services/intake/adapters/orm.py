@@ -93,3 +93,31 @@ class ReferralProgressReport(IntakeTable, table=True):
     note: str = Field(default="", max_length=2000)
     reported_by: str = Field(max_length=128)
     reported_at: datetime = _when(nullable=False)
+
+
+class ZoneCommittee(IntakeTable, table=True):
+    """A development zone's management committee (开发区管委会) as a recipient: organisations are data,
+    loaded by an admin (the seeds name the zones, not their committees' credit codes)."""
+
+    __tablename__ = "zone_committees"
+
+    zone_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    uscc: str = Field(max_length=18)
+    region: str = Field(max_length=6)
+    registered_by: str = Field(max_length=128)
+    registered_at: datetime = _when(nullable=False)
+
+
+class CultivationClaim(IntakeTable, table=True):
+    """A zone's 9.4.1 award for a chain_leader it cultivated, waiting for (or opened as) an application."""
+
+    __tablename__ = "cultivation_claims"
+
+    candidacy_id: str = Field(primary_key=True, max_length=64)
+    zone_id: str = Field(index=True, max_length=64)
+    leader_uscc: str = Field(max_length=18)
+    leader_name: str = Field(max_length=200)
+    year: int
+    application_id: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _when(nullable=False)

@@ -10,6 +10,9 @@ class ApplicationStatus(StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     PAYOUT_PLANNED = "payout_planned"
+    PARTLY_DISBURSED = "partly_disbursed"
+    COMPLETED = "completed"
+    CLAWED_BACK = "clawed_back"
 
 
 STATUS_LABELS = {
@@ -18,6 +21,9 @@ STATUS_LABELS = {
     ApplicationStatus.APPROVED: "审核通过",
     ApplicationStatus.REJECTED: "未通过",
     ApplicationStatus.PAYOUT_PLANNED: "已建立拨付计划",
+    ApplicationStatus.PARTLY_DISBURSED: "部分拨付",
+    ApplicationStatus.COMPLETED: "已全部拨付",
+    ApplicationStatus.CLAWED_BACK: "已追回",
 }
 
 # A status reached later in the procedure is never overwritten by an event that arrives late.
@@ -27,6 +33,9 @@ _ORDER = {
     ApplicationStatus.APPROVED: 2,
     ApplicationStatus.REJECTED: 2,
     ApplicationStatus.PAYOUT_PLANNED: 3,
+    ApplicationStatus.PARTLY_DISBURSED: 4,
+    ApplicationStatus.COMPLETED: 5,
+    ApplicationStatus.CLAWED_BACK: 6,
 }
 
 

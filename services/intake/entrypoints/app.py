@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topology import INTAKE_CASE_PROJECTION, topology
+from contracts.topology import INTAKE_AWARD_OPENING, INTAKE_CASE_PROJECTION, topology
 from infra.background import ConsumerBinding
 from infra.db import Database
 from infra.inbox import InboxHandler
@@ -14,7 +14,8 @@ from infra.settings import Settings, get_settings
 from infra.web import create_service_app
 from services.intake import SERVICE
 from services.intake.adapters.orm import INFRA, IntakeTable
-from services.intake.entrypoints import api, referrals
+from services.intake.entrypoints import api, referrals, zones
+from services.intake.service_layer import award_opening
 from services.intake.service_layer.projection import HANDLERS
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -36,10 +37,14 @@ def build_runtime(settings: Settings | None = None, database: Database | None = 
 def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     runtime = runtime or build_runtime()
     projection = runtime.topology.queue(INTAKE_CASE_PROJECTION.key)
+    award_opening_queue = runtime.topology.queue(INTAKE_AWARD_OPENING.key)
     return create_service_app(
         runtime,
         title="duixian intake 申报受理",
         description="申报单位提交申请、自荐材料; 查询办理状态与办理记录。",
-        routers=[api.router, referrals.router, referrals.internal],
-        consumers=[ConsumerBinding(projection, InboxHandler(runtime, projection.key, HANDLERS))],
+        routers=[api.router, referrals.router, referrals.internal, zones.router],
+        consumers=[
+            ConsumerBinding(projection, InboxHandler(runtime, projection.key, HANDLERS)),
+            ConsumerBinding(award_opening_queue, InboxHandler(runtime, award_opening_queue.key, award_opening.HANDLERS)),
+        ],
     )

@@ -55,12 +55,21 @@ def submit_application(uow: UnitOfWork, principal: Principal, command: SubmitApp
         raise Forbidden("只有申报单位可以提交申请")
     if command.applicant.uscc != principal.organisation:
         raise Forbidden("只能以本单位名义申报 (applicant.uscc 与登录单位不符)")
+    return open_application(uow, command, opened_by=principal.subject)
+
+
+def open_application(
+    uow: UnitOfWork, command: SubmitApplication, *, opened_by: str, application_id: str | None = None, note: str = ""
+) -> ApplicationPublic:
+    """Check the application against the catalogue and open the case (its event starts the workflow).
+
+    Used by an applicant's submission and by events that entitle someone to an award."""
     facts = clauses.with_applicant_identity(command.clause_id, command.applicant.uscc, command.facts)
     clauses.check_application(command.clause_id, command.applicant.kind, facts)
     command = command.model_copy(update={"facts": facts})
     now = utcnow()
     application = Application(
-        id=f"APP-{uuid.uuid4().hex[:16].upper()}",
+        id=application_id or f"APP-{uuid.uuid4().hex[:16].upper()}",
         clause_id=command.clause_id,
         applicant_uscc=command.applicant.uscc,
         applicant_name=command.applicant.name,
@@ -68,7 +77,7 @@ def submit_application(uow: UnitOfWork, principal: Principal, command: SubmitApp
         region=command.applicant.region,
         facts=command.facts,
         status=ApplicationStatus.SUBMITTED,
-        submitted_by=principal.subject,
+        submitted_by=opened_by,
         submitted_at=now,
         updated_at=now,
     )
@@ -83,7 +92,7 @@ def submit_application(uow: UnitOfWork, principal: Principal, command: SubmitApp
         ),
         correlation_id=application.id,
     )
-    add_timeline(uow, envelope, f"{command.applicant.name} 提交申请 ({command.clause_id})")
+    add_timeline(uow, envelope, note or f"{command.applicant.name} 提交申请 ({command.clause_id})")
     uow.audit("application.submit", "application", application.id, after=public(application).model_dump(mode="json"))
     return public(application)
 

@@ -5,7 +5,13 @@ from sqlmodel import select
 
 from contracts.common import format_yuan
 from contracts.envelope import EventEnvelope
-from contracts.events.payout import PayoutPlanOpened
+from contracts.events.payout import (
+    PayoutPlanOpened,
+    PayoutStageApproved,
+    PayoutStageClawedBack,
+    PayoutStageDisbursed,
+    PayoutStageFailed,
+)
 from contracts.events.review import DecisionRecorded, TaskOpened
 from infra.clock import utcnow
 from infra.inbox import EventHandler
@@ -59,6 +65,36 @@ def on_payout_plan_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     )
 
 
+def on_stage_approved(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = PayoutStageApproved.model_validate(envelope.payload)
+    add_timeline(uow, envelope, f"财政已审批第 {event.sequence} 期拨付: {format_yuan(event.amount_fen)} 元",
+                 {"plan_id": event.plan_id, "stage_id": event.stage_id})
+
+
+def on_stage_disbursed(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = PayoutStageDisbursed.model_validate(envelope.payload)
+    status = ApplicationStatus.COMPLETED if event.plan_status == "completed" else ApplicationStatus.PARTLY_DISBURSED
+    _advance(uow, event.case_id, status)
+    add_timeline(
+        uow, envelope,
+        f"第 {event.sequence} 期已拨付: {format_yuan(event.amount_fen)} 元 (银行流水号 {event.bank_reference}, {event.disbursed_on.isoformat()})",
+        {"plan_id": event.plan_id, "stage_id": event.stage_id, "bank_reference": event.bank_reference},
+    )
+
+
+def on_stage_failed(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = PayoutStageFailed.model_validate(envelope.payload)
+    add_timeline(uow, envelope, f"第 {event.sequence} 期拨付失败或退回: {event.reason}",
+                 {"plan_id": event.plan_id, "stage_id": event.stage_id})
+
+
+def on_stage_clawed_back(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = PayoutStageClawedBack.model_validate(envelope.payload)
+    _advance(uow, event.case_id, ApplicationStatus.CLAWED_BACK)
+    add_timeline(uow, envelope, f"第 {event.sequence} 期已追回 {format_yuan(event.recovered_fen)} 元: {event.reason}",
+                 {"plan_id": event.plan_id, "stage_id": event.stage_id})
+
+
 # A referral project's status follows its determinations (9.2.1 one-off or two phases).
 REFERRAL_STATUS = {"phase_1": "phase_1_determined", "one_off": "fully_determined", "phase_2": "fully_determined"}
 
@@ -74,4 +110,8 @@ HANDLERS: dict[str, EventHandler] = {
     "review.task.opened": on_task_opened,
     "review.decision.recorded": on_decision_recorded,
     "payout.plan.opened": on_payout_plan_opened,
+    "payout.stage.approved": on_stage_approved,
+    "payout.stage.disbursed": on_stage_disbursed,
+    "payout.stage.failed": on_stage_failed,
+    "payout.stage.clawed_back": on_stage_clawed_back,
 }

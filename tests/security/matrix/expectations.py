@@ -55,6 +55,9 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS["referral_progress"], (403, 403), {"enterprise": (201, 404)}),
     ("intake", "POST", "/internal/referral-projects/{project_id}/report-requests"): Route(
         SCENARIOS["request_referral_report"], (403, 403), {"workflow": (201, 201)}),
+    ("intake", "POST", "/admin/zone-committees"): Route(SCENARIOS["register_zone_committee"], (403, 403), {"admin": (201, 201)}),
+    ("intake", "GET", "/admin/zone-committees"): Route(
+        listing("/admin/zone-committees"), (403, 403), {"admin": (200, 200), "auditor": (200, 200)}),
     # review
     ("review", "GET", "/tasks"): Route(listing("/tasks"), (200, 200)),
     ("review", "GET", "/tasks/{task_id}"): Route(SCENARIOS["task"], (200, 404), each(READ_ALL, (200, 200))),

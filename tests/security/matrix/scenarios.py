@@ -150,6 +150,12 @@ def load_tier_table(stack, me: Identity):  # type: ignore[no-untyped-def]
     return _both(lambda: Call("POST", "/admin/tier-tables", body))
 
 
+@scenario("register_zone_committee")
+def register_zone_committee(stack, me: Identity):  # type: ignore[no-untyped-def]
+    body = {"zone_id": "changzhi_high_tech_zone", "name": "长治高新区管委会", "uscc": make_uscc("140400"), "region": "140400"}
+    return _both(lambda: Call("POST", "/admin/zone-committees", body))
+
+
 def _referral(scope: str) -> ReferralProject:
     return ReferralProject(id=f"REF-M-{uuid.uuid4().hex[:10]}", referrer_uscc=USCC[scope], referrer_name=f"链主{scope}",
                            referrer_region=APPLICANT_REGION[scope], investee_uscc=make_uscc(APPLICANT_REGION[scope]),
