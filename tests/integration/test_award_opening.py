@@ -6,32 +6,17 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-import pika
 import pytest
 
 from contracts.common import ApplicantRef
 from contracts.envelope import EventEnvelope
 from contracts.events.selection import CandidatePublished
-from infra.amqp import connection_parameters
+from tests.support.bus import publish, subscribed
 from tests.support.stack import Stack
 from tests.support.tokens import make_uscc
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
-
-
-def publish(amqp_url: str, exchange: str, envelope: EventEnvelope, times: int = 1) -> None:
-    connection = pika.BlockingConnection(connection_parameters(amqp_url))
-    channel = connection.channel()
-    for _ in range(times):
-        channel.basic_publish(exchange, envelope.type, envelope.to_bytes(),
-                              properties=pika.BasicProperties(message_id=str(envelope.id), delivery_mode=2))
-    connection.close()
-
-
-def subscribed(stack: Stack) -> None:
-    workers = stack.servers["intake"].server.config.app.state.workers
-    eventually(lambda: all(c.ready.is_set() for c in workers.running_consumers), what="intake's consumers to subscribe")
 
 
 def published(kind: str, uscc: str, zone_id: str | None) -> EventEnvelope:
@@ -44,13 +29,13 @@ def published(kind: str, uscc: str, zone_id: str | None) -> EventEnvelope:
     return EventEnvelope.wrap(event, producer="review", correlation_id=candidacy)
 
 
-def test_a_published_chain_leader_gets_its_recognition_award_and_its_zone_the_cultivation_award(settings, databases, amqp_url):
+def test_a_published_chain_leader_gets_its_recognition_award_and_its_zone_the_cultivation_award(settings, databases):
     leader, committee_uscc = make_uscc("140400"), make_uscc("140400")
     with Stack(settings, databases, services=("intake",)) as stack:
-        subscribed(stack)
+        subscribed(stack, "intake")
         envelope = published("chain_leader", leader, "changzhi_high_tech_zone")
         candidacy = envelope.correlation_id
-        publish(amqp_url, stack.runtimes["intake"].topology.exchange, envelope, times=2)  # redelivered: opened once
+        publish(stack, envelope, times=2)  # redelivered: opened once
 
         with stack.client("intake", "enterprise", leader, region="140400") as enterprise:
             award = eventually(lambda: enterprise.get(f"/applications/APP-{candidacy}-RECOGNITION").json()
@@ -84,12 +69,12 @@ def test_a_published_chain_leader_gets_its_recognition_award_and_its_zone_the_cu
         assert cultivation["facts"]["project_id"] == leader and cultivation["facts"]["entity_id"] == committee_uscc
 
 
-def test_a_chain_core_gets_only_its_recognition_award(settings, databases, amqp_url):
+def test_a_chain_core_gets_only_its_recognition_award(settings, databases):
     core = make_uscc("140400")
     with Stack(settings, databases, services=("intake",)) as stack:
-        subscribed(stack)
+        subscribed(stack, "intake")
         envelope = published("chain_core", core, "changzhi_high_tech_zone")
-        publish(amqp_url, stack.runtimes["intake"].topology.exchange, envelope)
+        publish(stack, envelope)
         with stack.client("intake", "enterprise", core, region="140400") as enterprise:
             awards = eventually(lambda: enterprise.get("/applications").json(), what="the recognition award case")
         assert [(a["clause_id"], a["facts"]["recognition"]) for a in awards] == [("jgx2024-9.1.1", "chain_core")]

@@ -3,21 +3,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.cases import FICTIONAL_TABLE_1, JGX
 from tests.support.stack import Stack
 from tests.support.tokens import make_uscc
 
 pytestmark = pytest.mark.integration
 
-JGX = "晋工信新材料规字〔2024〕1号"
 PROVINCE = "140000.province_industry_dept"
-
-# Values invented for this test only (the real 表1 is not in the seeds): 一档 ≥100亿 → 100万, 二档 ≥300亿 → 200万.
-TABLE_1 = {
-    "table": "表1", "document_number": JGX, "clause_number": "9.1.2",
-    "source_note": "集成测试用表, 数值为测试虚构, 非政策原文",
-    "rows": [{"tier": "一档", "min_yuan": "10000000000", "amount_yuan": "1000000"},
-             {"tier": "二档", "min_yuan": "30000000000", "amount_yuan": "2000000"}],
-}
 
 
 def test_determination_names_the_missing_table_then_computes_once_it_is_loaded(settings, databases):
@@ -37,11 +29,11 @@ def test_determination_names_the_missing_table_then_computes_once_it_is_loaded(s
             assert officer.get(f"/tasks/{task['task_id']}").json()["status"] == "open", "nothing changed"
 
             with stack.client("review", "competent_department", PROVINCE) as not_admin:
-                assert not_admin.post("/admin/tier-tables", json=TABLE_1).status_code == 403
+                assert not_admin.post("/admin/tier-tables", json=FICTIONAL_TABLE_1).status_code == 403
             with stack.client("review", "admin", "province-admin") as admin:
-                loaded = admin.post("/admin/tier-tables", json=TABLE_1)
+                loaded = admin.post("/admin/tier-tables", json=FICTIONAL_TABLE_1)
                 assert loaded.status_code == 201 and loaded.json()["version"] == 1
-                assert admin.post("/admin/tier-tables", json={**TABLE_1, "test_data": True}).status_code == 422
+                assert admin.post("/admin/tier-tables", json={**FICTIONAL_TABLE_1, "test_data": True}).status_code == 422
             assert [t["table"]["table"] for t in officer.get("/tier-tables").json()] == ["表1"]
 
             decided = officer.post(f"/tasks/{task['task_id']}/decision", json={"decision": "approve", "reason": "同意"})

@@ -15,3 +15,15 @@ def tech_transfer_facts(receipts_yuan: str = "5000000", project_id: str = "HT-20
         "ownership_clear": True,
         "receipts_yuan": receipts_yuan,
     }
+
+
+JGX = "晋工信新材料规字〔2024〕1号"
+
+# 表1 of 晋工信新材料规字〔2024〕1号 is cited but not given in the seeds. Values invented for tests only:
+# 一档 ≥ 100亿 → 100万, 二档 ≥ 300亿 → 200万.
+FICTIONAL_TABLE_1 = {
+    "table": "表1", "document_number": JGX, "clause_number": "9.1.2",
+    "source_note": "测试用表, 数值为测试虚构, 非政策原文",
+    "rows": [{"tier": "一档", "min_yuan": "10000000000", "amount_yuan": "1000000"},
+             {"tier": "二档", "min_yuan": "30000000000", "amount_yuan": "2000000"}],
+}
