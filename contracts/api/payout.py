@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from pydantic import BaseModel, Field, RootModel
 
 from contracts.api.review import PriorAwardRef
@@ -40,3 +42,47 @@ class PriorAwardsQuery(BaseModel):
 
 class PriorAwardList(RootModel[list[PriorAwardRef]]):
     pass
+
+
+class RecordDisbursement(BaseModel):
+    """The bank paid a stage: its reference and value date."""
+
+    bank_reference: str = Field(min_length=1, max_length=128, description="银行流水号/凭证号")
+    disbursed_on: date = Field(description="拨付日期")
+
+
+class RecordFailure(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, description="失败或退回原因")
+
+
+class ClawBack(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, description="追回原因(异议成立或事后查实)")
+
+
+class PayoutStagePublic(BaseModel):
+    """One stage as finance sees it."""
+
+    id: str
+    plan_id: str
+    case_id: str
+    sequence: int
+    clause_id: str
+    recipient: ApplicantRef
+    amount_fen: int
+    status: str
+    plan_status: str
+    benefit_id: str | None = None
+    entity_id: str | None = None
+    project_id: str | None = None
+    year: int | None = None
+    funding: list[tuple[str, int]] = Field(default_factory=list, description="[(fund_id, amount_fen)] 资金来源")
+    prepared_by: str | None = None
+    prepared_at: datetime | None = None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    bank_reference: str | None = None
+    disbursed_on: date | None = None
+    failure_reason: str | None = None
+    attempts: int = 0
+    clawback_reason: str | None = None
+    recovered_fen: int | None = None

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from contracts.common import ApplicantRef, Citation, FenAmount
 from contracts.registry import event
@@ -26,12 +25,7 @@ class PayoutPlanOpened(BaseModel):
     stages: list[StageRef]
 
 
-PlanStatusValue = Literal["open", "completed", "clawed_back"]
-
-
 class StageEventBase(BaseModel):
-    """What every stage event says: which plan, case, stage and amount, and where the plan stands."""
-
     plan_id: str
     case_id: str
     stage_id: str
@@ -39,31 +33,31 @@ class StageEventBase(BaseModel):
     clause_id: str
     recipient: ApplicantRef
     amount_fen: FenAmount
-    plan_status: PlanStatusValue
+    plan_status: str = Field(description="completed when every stage is disbursed, clawed_back after a clawback, else open")
 
 
-@event("payout.stage.added", summary="拨付阶段已增加 — a later phase was added to a payout plan")
+@event("payout.stage.added", summary="拨付计划新增一期 — a later phase's determination was added to a plan")
 class PayoutStageAdded(StageEventBase):
     pass
 
 
-@event("payout.stage.approved", summary="拨付阶段已审批 — finance approved a stage for payment")
+@event("payout.stage.approved", summary="拨付已审批 — finance approved a stage (approver is not the preparer)")
 class PayoutStageApproved(StageEventBase):
     pass
 
 
-@event("payout.stage.disbursed", summary="拨付阶段已支付 — the bank paid a stage")
+@event("payout.stage.disbursed", summary="资金已拨付 — a stage was paid (bank reference and date recorded)")
 class PayoutStageDisbursed(StageEventBase):
     bank_reference: str
     disbursed_on: date
 
 
-@event("payout.stage.failed", summary="拨付阶段支付失败 — the payment failed or was returned")
+@event("payout.stage.failed", summary="拨付失败或退回 — the bank refused or returned a stage's transfer")
 class PayoutStageFailed(StageEventBase):
     reason: str
 
 
-@event("payout.stage.clawed_back", summary="拨付阶段已追回 — a paid stage was recovered")
+@event("payout.stage.clawed_back", summary="资金已追回 — a paid stage was clawed back (追回) with a recovery entry")
 class PayoutStageClawedBack(StageEventBase):
     reason: str
     recovered_fen: FenAmount

@@ -5,15 +5,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef
+from contracts.api.payout import (AddPayoutStage, ClawBack, OpenPayoutPlan, PayoutPlanRef, PayoutStagePublic,
+                                  RecordDisbursement, RecordFailure)
+from contracts.api.review import PriorAwardRef
 from infra.auth import Principal, PrincipalDep, require_roles
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
+from services.payout.domain.plan import StageStatus
 from services.payout.service_layer import plans as service
+from services.payout.service_layer import stages
 from services.payout.service_layer.plans import PayoutPlanPublic
 
 router = APIRouter(prefix="/payout-plans", tags=["payout-plans"], responses=ERROR_RESPONSES)
+stage_router = APIRouter(prefix="/payout-stages", tags=["payout-stages"], responses=ERROR_RESPONSES)
 internal = APIRouter(prefix="/internal", tags=["internal"], responses=ERROR_RESPONSES)
 
 
@@ -41,3 +46,77 @@ def open_plan(
     principal: Principal = require_roles("workflow"),
 ):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.open_plan(uow, body), status_code=201)
+
+
+@internal.post("/payout-plans/{plan_id}/stages", response_model=PayoutPlanRef, status_code=201,
+               summary="(workflow) 为拨付计划新增一期(如9.2.1第二阶段)")
+def add_stage(
+    plan_id: str,
+    body: AddPayoutStage,
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+    principal: Principal = require_roles("workflow"),
+):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: stages.add_stage(uow, plan_id, body), status_code=201)
+
+
+@internal.get("/prior-awards", response_model=list[PriorAwardRef], summary="(workflow) 台账中某主体已核定的奖励")
+def prior_awards(
+    uow: UowDep,
+    entity_id: Annotated[str, Query(min_length=1, max_length=64)],
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    principal: Principal = require_roles("workflow"),
+) -> list[PriorAwardRef]:
+    return stages.prior_awards(uow, entity_id=entity_id, year=year)
+
+
+FINANCE_ROLES = ("city_finance_bureau", "county_finance")
+
+
+@stage_router.get("", response_model=list[PayoutStagePublic], summary="拨付分期列表(如 status=approved 待拨付)")
+def list_stages(
+    principal: PrincipalDep,
+    uow: UowDep,
+    status: StageStatus | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[PayoutStagePublic]:
+    return stages.list_stages(uow, principal, status=status, limit=limit, offset=offset)
+
+
+@stage_router.post("/{stage_id}/preparation", response_model=PayoutStagePublic, status_code=201, summary="编制拨付(财政经办)")
+def prepare(stage_id: str, uow: UowDep, idempotency: IdempotencyDep,
+            principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, None, lambda: stages.prepare(uow, principal, stage_id), status_code=201)
+
+
+@stage_router.post("/{stage_id}/approval", response_model=PayoutStagePublic, status_code=201,
+                   summary="审批拨付(审批人不得为编制人)")
+def approve(stage_id: str, uow: UowDep, idempotency: IdempotencyDep,
+            principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, None, lambda: stages.approve(uow, principal, stage_id), status_code=201)
+
+
+@stage_router.post("/{stage_id}/disbursement", response_model=PayoutStagePublic, status_code=201,
+                   summary="登记拨付(银行流水号与拨付日期)")
+def disburse(stage_id: str, body: RecordDisbursement, uow: UowDep, idempotency: IdempotencyDep,
+             principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: stages.disburse(uow, principal, stage_id, body), status_code=201)
+
+
+@stage_router.post("/{stage_id}/failure", response_model=PayoutStagePublic, status_code=201, summary="登记拨付失败或退回")
+def fail(stage_id: str, body: RecordFailure, uow: UowDep, idempotency: IdempotencyDep,
+         principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: stages.fail(uow, principal, stage_id, body), status_code=201)
+
+
+@stage_router.post("/{stage_id}/retry", response_model=PayoutStagePublic, status_code=201, summary="失败后重新拨付")
+def retry(stage_id: str, uow: UowDep, idempotency: IdempotencyDep,
+          principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, None, lambda: stages.retry(uow, principal, stage_id), status_code=201)
+
+
+@stage_router.post("/{stage_id}/clawback", response_model=PayoutStagePublic, status_code=201, summary="追回已拨付资金")
+def claw_back(stage_id: str, body: ClawBack, uow: UowDep, idempotency: IdempotencyDep,
+              principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: stages.claw_back(uow, principal, stage_id, body), status_code=201)

@@ -9,14 +9,16 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef
-from contracts.common import ApplicantRef, Citation
+from contracts.common import ApplicantRef, Citation, DeterminationRef
 from contracts.events.payout import PayoutPlanOpened, StageRef
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
+from policies.catalogue.models import Clause
 from services.payout.domain.plan import PlanStatus, StageStatus, split_stages
+from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.scope import plan_filter
 
 
@@ -50,6 +52,7 @@ def open_plan(uow: UnitOfWork, command: OpenPayoutPlan) -> PayoutPlanRef:
         amounts = split_stages(determination.amount_fen, command.stage_amounts_fen)
     except ValueError as error:
         raise InvalidRequest.on("stage_amounts_fen", str(error)) from None
+    clause = ledger_io.clause_of(determination.clause_id)
     plan = PayoutPlan(
         id=f"PLAN-{uuid.uuid4().hex[:16].upper()}",
         case_id=command.case_id,
@@ -67,9 +70,9 @@ def open_plan(uow: UnitOfWork, command: OpenPayoutPlan) -> PayoutPlanRef:
     )
     uow.session.add(plan)
     uow.session.flush()
+    cap_keys = ledger_io.reserve_caps(uow, clause, determination, command.recipient, determination.amount_fen)
     stages = [
-        PayoutStage(id=f"STG-{uuid.uuid4().hex[:16].upper()}", plan_id=plan.id, sequence=i + 1, amount_fen=amount,
-                    status=StageStatus.PENDING)
+        new_stage(plan.id, i + 1, amount, clause, determination, command.recipient, cap_keys)
         for i, amount in enumerate(amounts)
     ]
     uow.session.add_all(stages)
@@ -87,6 +90,15 @@ def open_plan(uow: UnitOfWork, command: OpenPayoutPlan) -> PayoutPlanRef:
     )
     uow.audit("payout_plan.open", "payout_plan", plan.id, after={"case_id": plan.case_id, "total_fen": plan.total_fen})
     return PayoutPlanRef(plan_id=plan.id, case_id=plan.case_id, total_fen=plan.total_fen, status=plan.status)
+
+
+def new_stage(plan_id: str, sequence: int, amount_fen: int, clause: Clause, det: DeterminationRef,
+              recipient: ApplicantRef, cap_keys: list[str]) -> PayoutStage:
+    return PayoutStage(
+        id=f"STG-{uuid.uuid4().hex[:16].upper()}", plan_id=plan_id, sequence=sequence, amount_fen=amount_fen,
+        status=StageStatus.PENDING, clause_id=clause.id, benefit_id=clause.benefit_id,
+        entity_id=det.entity_id or recipient.uscc, project_id=det.project_id, year=det.year or det.payable_year,
+        tier=det.tier, option=det.option, cap_keys=cap_keys)
 
 
 def get_plan(uow: UnitOfWork, principal: Principal, plan_id: str) -> PayoutPlanPublic:

@@ -16,6 +16,7 @@ Expect = tuple[int, int]
 CITY_ROLES = ("city_industry_bureau", "city_science_bureau", "city_department", "city_finance_bureau", "county_finance")
 READ_ALL = ("auditor", "workflow")
 NEVER_ACT = ("auditor", "admin", "workflow")
+FINANCE = ("city_finance_bureau", "county_finance")
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,13 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         {"enterprise": (200, 404), "city_finance_bureau": (200, 404), "county_finance": (200, 404),
          **each(READ_ALL, (200, 200))}),
     ("payout", "POST", "/internal/payout-plans"): Route(SCENARIOS["open_payout_plan"], (403, 403), {"workflow": (201, 201)}),
+    ("payout", "POST", "/internal/payout-plans/{plan_id}/stages"): Route(
+        SCENARIOS["add_payout_stage"], (403, 403), {"workflow": (201, 201)}),
+    ("payout", "GET", "/internal/prior-awards"): Route(SCENARIOS["prior_awards"], (403, 403), {"workflow": (200, 200)}),
+    ("payout", "GET", "/payout-stages"): Route(listing("/payout-stages"), (200, 200)),
+    **{("payout", "POST", f"/payout-stages/{{stage_id}}/{action}"): Route(
+        SCENARIOS[f"stage_{action}"], (403, 403), each(FINANCE, (201, 404)))
+       for action in ("preparation", "approval", "disbursement", "failure", "retry", "clawback")},
 }
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})

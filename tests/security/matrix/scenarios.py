@@ -137,9 +137,52 @@ def open_payout_plan(stack, me: Identity):  # type: ignore[no-untyped-def]
         return Call("POST", "/internal/payout-plans", {
             "case_id": f"CASE-{uuid.uuid4().hex[:10]}",
             "recipient": {"uscc": USCC["A"], "name": "企业A", "kind": "enterprise", "region": APPLICANT_REGION["A"]},
-            "determination": {"clause_id": "ckf2022-8.3", "amount_fen": 100,
+            "determination": {"clause_id": "ckf2022-8.3", "amount_fen": 100, "project_id": f"HT-{uuid.uuid4().hex[:8]}",
                               "citation": {"document_number": "长科发〔2022〕5号", "clause_number": "8.3"}}})
     return _both(body)
+
+
+@scenario("add_payout_stage")
+def add_payout_stage(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _plan("A"), _plan("B")
+    _add(stack, "payout", own, other)
+
+    def call(plan: PayoutPlan) -> Call:
+        return Call("POST", f"/internal/payout-plans/{plan.id}/stages", {
+            "plan_id": plan.id,
+            "determination": {"clause_id": "ckf2022-8.3", "amount_fen": 100, "project_id": f"HT-{uuid.uuid4().hex[:8]}",
+                              "citation": {"document_number": "长科发〔2022〕5号", "clause_number": "8.3"}}})
+    return call(own), call(other)
+
+
+@scenario("prior_awards")
+def prior_awards(stack, me: Identity):  # type: ignore[no-untyped-def]
+    return (Call("GET", "/internal/prior-awards", params={"entity_id": USCC["A"], "year": 2026}),
+            Call("GET", "/internal/prior-awards", params={"entity_id": USCC["B"]}))
+
+
+# the stage status each action starts from
+_STAGE_BEFORE = {"preparation": "pending", "approval": "prepared", "disbursement": "approved", "failure": "approved",
+                 "retry": "failed", "clawback": "disbursed"}
+_STAGE_BODY = {"disbursement": {"bank_reference": "BANK-M-1", "disbursed_on": "2026-03-02"},
+               "failure": {"reason": "账户信息有误"}, "clawback": {"reason": "异议成立"}}
+
+
+def _stage_scenario(action: str) -> Scenario:
+    def build(stack, me: Identity):  # type: ignore[no-untyped-def]
+        own, other = _plan("A"), _plan("B")
+        stages = [PayoutStage(id=f"STG-M-{uuid.uuid4().hex[:10]}", plan_id=plan.id, sequence=1, amount_fen=100,
+                              status=_STAGE_BEFORE[action], clause_id=plan.clause_id, prepared_by="preparer@elsewhere",
+                              funding=[["city:140400", 100]] if action == "clawback" else [])
+                  for plan in (own, other)]
+        _add(stack, "payout", own, other)
+        _add(stack, "payout", *stages)
+        return tuple(Call("POST", f"/payout-stages/{stage.id}/{action}", _STAGE_BODY.get(action)) for stage in stages)
+    return build
+
+
+for _action in _STAGE_BEFORE:
+    SCENARIOS[f"stage_{_action}"] = _stage_scenario(_action)
 
 
 @scenario("load_tier_table")
