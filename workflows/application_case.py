@@ -1,5 +1,7 @@
 """An application case: route it through the clause's departments in order; the last one fixes
-the amount (核定); on approval the finance ledger opens a payout plan.
+the amount (核定) counting the entity's awards already on the finance ledger; on approval the
+ledger opens a payout plan, and the case follows it until every stage is paid (completed) or a
+paid stage is clawed back.
 
 Orchestration only — every side effect is an activity. Decisions arrive as signals from the
 bridge; a duplicate (same event id) or a decision for a task this run is not waiting on is ignored.
@@ -11,8 +13,10 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef
-    from contracts.workflows import ApplicationCaseInput, DecisionSignal
+    from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef, PriorAwardList, PriorAwardsQuery
+    from contracts.api.review import PriorAwardRef
+    from contracts.workflows import ApplicationCaseInput, DecisionSignal, PayoutStageSignal
+    from workflows.payout_steps import PayoutTracker
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, review_through, route_for
 
 
@@ -22,12 +26,14 @@ class CaseOutcome(BaseModel):
     reason: str = ""
     plan_id: str | None = None
     amount_fen: int | None = None
+    disbursed_fen: int = 0
 
 
 @workflow.defn(name="ApplicationCase")
 class ApplicationCaseWorkflow:
     def __init__(self) -> None:
         self._inbox = DecisionInbox()
+        self._payout = PayoutTracker()
         self._status = "routing"
 
     @workflow.run
@@ -37,6 +43,7 @@ class ApplicationCaseWorkflow:
         decision = await review_through(
             self._inbox, route, case_id=case.case_id, clause_id=case.clause_id, applicant=case.applicant,
             title=f"{route.clause_title} — {case.applicant.name}", facts=case.facts,
+            load_prior_awards=lambda: self._prior_awards(case),
         )
         if decision.decision != "approve" or decision.determination is None:
             self._status = "rejected"
@@ -50,11 +57,33 @@ class ApplicationCaseWorkflow:
             **ACTIVITY_OPTIONS,
         )
         self._status = "payout_planned"
-        return CaseOutcome(case_id=case.case_id, status="payout_planned", plan_id=plan.plan_id, amount_fen=plan.total_fen)
+        ending = await self._payout.wait_settled(expected_stages=1)
+        self._status = ending
+        return CaseOutcome(
+            case_id=case.case_id, status=ending, plan_id=plan.plan_id, amount_fen=plan.total_fen,
+            disbursed_fen=self._payout.disbursed_fen(), reason=self._payout.clawback_reason,
+        )
+
+    async def _prior_awards(self, case: ApplicationCaseInput) -> list[PriorAwardRef]:
+        """The entity's awards already on the ledger, so exclusivity and per-entity caps count them."""
+        entity_id = str(case.facts.get("entity_id") or case.applicant.uscc)
+        year = case.facts.get("year")
+        awards = await workflow.execute_activity(
+            "payout.prior_awards",
+            PriorAwardsQuery(entity_id=entity_id, year=int(year) if isinstance(year, int | str) and str(year).isdigit() else None),
+            result_type=PriorAwardList,
+            activity_id="prior-awards",
+            **ACTIVITY_OPTIONS,
+        )
+        return list(awards.root)
 
     @workflow.signal(name="decision_recorded")
     def decision_recorded(self, signal: DecisionSignal) -> None:
         self._inbox.receive(signal)
+
+    @workflow.signal(name="payout_stage_changed")
+    def payout_stage_changed(self, signal: PayoutStageSignal) -> None:
+        self._payout.receive(signal)
 
     @workflow.query(name="status")
     def status(self) -> str:

@@ -20,8 +20,9 @@ with workflow.unsafe.imports_passed_through():
     from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef
     from contracts.api.review import PriorAwardRef
     from contracts.common import DeterminationRef, format_yuan
-    from contracts.workflows import DecisionSignal, ReferralAwardInput, ReferralReportSignal
+    from contracts.workflows import DecisionSignal, PayoutStageSignal, ReferralAwardInput, ReferralReportSignal
     from workflows.activities.intake import Acknowledged, ReportRequest
+    from workflows.payout_steps import PayoutTracker
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, review_through, route_for
 
 CLAUSE = "jgx2024-9.2.1"
@@ -33,6 +34,8 @@ class ReferralOutcome(BaseModel):
     status: str
     awards_fen: list[int]
     plan_id: str | None = None
+    disbursed_fen: int = 0
+    reason: str = ""
 
 
 def next_phase(report: ReferralReportSignal, awarded: list[str]) -> str | None:
@@ -50,6 +53,7 @@ def next_phase(report: ReferralReportSignal, awarded: list[str]) -> str | None:
 class ReferralAwardWorkflow:
     def __init__(self) -> None:
         self._inbox = DecisionInbox()
+        self._payout = PayoutTracker()
         self._reports: list[ReferralReportSignal] = []
         self._seen_reports: set[str] = set()
         self._awards: list[DeterminationRef] = []
@@ -89,8 +93,11 @@ class ReferralAwardWorkflow:
             plan_id = await self._pay(case, decision, plan_id)
             self._status = "awaiting_report"
         self._status = "fully_awarded"
+        ending = await self._payout.wait_settled(expected_stages=len(self._awards))
+        self._status = "paid" if ending == "completed" else ending
         return ReferralOutcome(project_id=project.project_id, status=self._status,
-                               awards_fen=[a.amount_fen for a in self._awards], plan_id=plan_id)
+                               awards_fen=[a.amount_fen for a in self._awards], plan_id=plan_id,
+                               disbursed_fen=self._payout.disbursed_fen(), reason=self._payout.clawback_reason)
 
     def _finished(self) -> bool:
         return any(a.option in ("one_off", "phase_2") for a in self._awards)
@@ -145,6 +152,10 @@ class ReferralAwardWorkflow:
             return
         self._seen_reports.add(report.event_id)
         self._reports.append(report)
+
+    @workflow.signal(name="payout_stage_changed")
+    def payout_stage_changed(self, signal: PayoutStageSignal) -> None:
+        self._payout.receive(signal)
 
     @workflow.signal(name="decision_recorded")
     def decision_recorded(self, signal: DecisionSignal) -> None:

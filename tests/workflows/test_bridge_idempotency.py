@@ -13,11 +13,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef
+from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef, PriorAwardList, PriorAwardsQuery
 from contracts.api.review import OpenTask, TaskRef
 from contracts.common import ApplicantRef, Citation, DeterminationRef
 from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationSubmitted
+from contracts.events.payout import PayoutStageDisbursed
 from contracts.events.review import DecisionRecorded
 from infra.amqp import connection_parameters
 from contracts.workflows import DecisionSignal
@@ -54,6 +55,11 @@ async def open_plan(command: OpenPayoutPlan) -> PayoutPlanRef:
     return PayoutPlanRef(plan_id="PLAN-DEDUP", case_id=command.case_id, total_fen=command.determination.amount_fen, status="open")
 
 
+@activity.defn(name="payout.prior_awards")
+async def prior_awards(query: PriorAwardsQuery) -> PriorAwardList:
+    return PriorAwardList([])
+
+
 def publish_twice(amqp_url: str, exchange: str, envelope: EventEnvelope) -> None:
     connection = pika.BlockingConnection(connection_parameters(amqp_url))
     channel = connection.channel()
@@ -83,7 +89,7 @@ def test_the_same_events_delivered_twice_start_one_workflow_and_apply_one_signal
                                                         citation=Citation(document_number="测试文号", clause_number="1"))),
         producer="review", correlation_id=case_id,
     )
-    with TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=[review_route, open_task, open_plan]) as temporal:
+    with TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=[review_route, open_task, open_plan, prior_awards]) as temporal:
         queue = temporal.bridge_consumer.queue.name
         exchange = temporal.bridge_consumer.topology.exchange
         publish_twice(amqp_url, exchange, submitted)
@@ -92,8 +98,16 @@ def test_the_same_events_delivered_twice_start_one_workflow_and_apply_one_signal
         publish_twice(amqp_url, exchange, decided)
         eventually(lambda: bridge_handled(queue) >= 4, what="both decision events handled")
 
+        eventually(lambda: temporal.status(case_id) == "payout_planned", what="the plan to be opened")
+        paid = EventEnvelope.wrap(
+            PayoutStageDisbursed(plan_id="PLAN-DEDUP", case_id=case_id, stage_id="STG-1", sequence=1, clause_id="test-clause",
+                                 recipient=applicant, amount_fen=100_000_000, plan_status="completed",
+                                 bank_reference="B-1", disbursed_on=datetime.now(UTC).date()),
+            producer="payout", correlation_id=case_id,
+        )
+        publish_twice(amqp_url, exchange, paid)
         outcome = temporal.result(case_id)
-        assert outcome["status"] == "payout_planned"
+        assert outcome["status"] == "completed" and outcome["disbursed_fen"] == 100_000_000
         history = temporal.run(temporal.handle(case_id).fetch_history())
         started = [e for e in history.events if e.HasField("workflow_execution_started_event_attributes")]
         assert len(started) == 1, "one workflow"

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from tests.support.cases import tech_transfer_facts
+from tests.support.finance import pay_open_stages
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
@@ -32,7 +33,7 @@ def submit(stack: Stack, uscc: str, receipts: str = "5000000") -> str:
     return response.json()["id"]
 
 
-def test_application_is_reviewed_in_order_determined_with_its_cap_and_planned_for_payout(settings, databases):
+def test_application_is_reviewed_in_order_determined_with_its_cap_and_paid(settings, databases):
     uscc = make_uscc()
     with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
         case_id = submit(stack, uscc)
@@ -51,19 +52,22 @@ def test_application_is_reviewed_in_order_determined_with_its_cap_and_planned_fo
         assert determination["amount_fen"] == 20_000_000
         assert determination["capped_by"] and determination["citation"]["document_number"] == "长科发〔2022〕5号"
 
-        outcome = temporal.result(case_id)
-        assert outcome["status"] == "payout_planned" and outcome["amount_fen"] == 20_000_000
-
         with stack.client("intake", "enterprise", uscc, region="140400") as applicant:
             status = eventually(lambda: applicant.get(f"/applications/{case_id}").json()["status"] == "payout_planned"
                                 and applicant.get(f"/applications/{case_id}").json(), what="intake to see the plan")
             assert status["status_label"] == "已建立拨付计划"
+            assert temporal.status(case_id) == "payout_planned"
+            pay_open_stages(stack, case_id)
+            outcome = temporal.result(case_id)
+            assert outcome["status"] == "completed" and outcome["amount_fen"] == 20_000_000 == outcome["disbursed_fen"]
+            eventually(lambda: applicant.get(f"/applications/{case_id}").json()["status"] == "completed",
+                       what="intake to see the case paid")
             timeline = applicant.get(f"/applications/{case_id}/timeline").json()
         assert [e["event_type"] for e in timeline] == [
             "intake.application.submitted",
             "review.task.opened", "review.decision.recorded",
             "review.task.opened", "review.decision.recorded",
-            "payout.plan.opened",
+            "payout.plan.opened", "payout.stage.approved", "payout.stage.disbursed",
         ]
         assert [e["actor"] for e in timeline][2] == "center-officer"
         with stack.client("payout", "city_finance_bureau", "140400.city_finance_bureau", region="140400") as finance:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests.support.finance import pay_open_stages
 from tests.support.referrals import approve_next, plans, project_and_timeline, register, report
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
@@ -23,8 +24,10 @@ def test_complete_investment_in_production_first_earns_the_one_off_award(setting
         determination = approve_next(stack, project["id"])
         # one-off: 1% × 100,000,000 yuan = 1,000,000.00 yuan, under the 5,000,000 yuan per-project cap
         assert determination["amount_fen"] == 100_000_000 and determination["option"] == "one_off"
+        eventually(lambda: temporal.status(project["id"]) == "fully_awarded", what="the award to be planned")
+        pay_open_stages(stack, project["id"])
         outcome = temporal.result(project["id"])
-        assert outcome["status"] == "fully_awarded" and outcome["awards_fen"] == [100_000_000]
+        assert outcome["status"] == "paid" and outcome["awards_fen"] == [100_000_000] == [outcome["disbursed_fen"]]
         assert [p["total_fen"] for p in plans(stack, project["id"])] == [100_000_000]
         details, history = eventually(lambda: (r := project_and_timeline(stack, referrer, project["id"]))[0]["status"]
                                       == "fully_determined" and r, what="intake to record the award")
@@ -78,5 +81,6 @@ def test_two_projects_of_one_chain_leader_accumulate_beyond_one_project_cap(sett
         for project in projects:
             report(stack, referrer, project["id"], completed="400000000", complete=True, production=True)
             assert approve_next(stack, project["id"])["amount_fen"] == 400_000_000  # 1% × 4亿 = 400万 each
+            pay_open_stages(stack, project["id"])
         totals = [temporal.result(p["id"])["awards_fen"] for p in projects]
         assert totals == [[400_000_000], [400_000_000]], "800万 in all: projects accumulate without cap (上不封顶)"

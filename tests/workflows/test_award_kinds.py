@@ -1,0 +1,146 @@
+"""One clause of each kind, from application (or the event that entitles) to disbursed stages,
+through the real services, broker and time-skipping Temporal (晋工信新材料规字〔2024〕1号, 长科发〔2022〕5号).
+
+fixed 9.1.1 · percentage with cap 8.3 · tiered with a loaded 表1 9.1.2 · formula with coefficients
+9.2.2 · two-phase referral 9.2.1."""
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import httpx
+import pytest
+
+from contracts.common import ApplicantRef
+from contracts.events.selection import CandidatePublished
+from tests.support.bus import publish_event, subscribed
+from tests.support.cases import FICTIONAL_TABLE_1, tech_transfer_facts
+from tests.support.finance import pay_open_stages, plan_of
+from tests.support.referrals import approve_next, register, report
+from tests.support.stack import Stack
+from tests.support.temporal import TemporalHarness
+from tests.support.tokens import make_uscc
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.workflow
+
+PROVINCE = "140000.province_industry_dept"
+
+
+def open_tasks_for(client: httpx.Client, case_id: str) -> list[dict]:
+    return [t for t in client.get("/tasks", params={"status": "open"}).json() if t["case_id"] == case_id]
+
+
+def decide(stack: Stack, case_id: str, org: str, region: str, *, subject: str, verified_facts: dict | None = None) -> dict:
+    with stack.client("review", "competent_department", org, region=region, subject=subject) as officer:
+        task = eventually(lambda: open_tasks_for(officer, case_id), what=f"{org}'s task for {case_id}")[0]
+        body: dict = {"decision": "approve", "reason": "经核实符合条件"}
+        if verified_facts is not None:
+            body["verified_facts"] = verified_facts
+        decided = officer.post(f"/tasks/{task['id']}/decision", json=body)
+    assert decided.status_code == 201, decided.text
+    return decided.json()
+
+
+def apply(stack: Stack, uscc: str, clause_id: str, facts: dict) -> str:
+    with stack.client("intake", "enterprise", uscc, region="140400") as client:
+        response = client.post("/applications", json={
+            "clause_id": clause_id, "facts": facts,
+            "applicant": {"uscc": uscc, "name": "长治示例产业链企业", "kind": "enterprise", "region": "140400"},
+        })
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def assert_completed(stack: Stack, temporal: TemporalHarness, uscc: str, case_id: str, amount_fen: int) -> None:
+    outcome = temporal.result(case_id)
+    assert outcome["status"] == "completed" and outcome["amount_fen"] == amount_fen == outcome["disbursed_fen"]
+    with stack.client("intake", "enterprise", uscc, region="140400") as applicant:
+        status = eventually(lambda: (a := applicant.get(f"/applications/{case_id}").json())["status"] == "completed" and a,
+                            what="intake to see the case paid")
+        timeline = applicant.get(f"/applications/{case_id}/timeline").json()
+    assert status["status_label"] == "已全部拨付"
+    kinds = [e["event_type"] for e in timeline]
+    assert kinds[0] == "intake.application.submitted" and {"payout.plan.opened", "payout.stage.approved",
+                                                             "payout.stage.disbursed"} <= set(kinds)
+
+
+def test_fixed_amount_recognition_award_opened_by_publication_is_paid(settings, databases):
+    """9.1.1: a published provincial 链主 gets 100万元, without applying."""
+    leader = make_uscc("140400")
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        subscribed(stack, "intake")
+        candidacy = f"CAND-{uuid.uuid4().hex[:12].upper()}"
+        publish_event(stack, CandidatePublished(
+            round_id="RND-2026-1", candidacy_id=candidacy, kind="chain_leader", chain_id="special_steel",
+            enterprise=ApplicantRef(uscc=leader, name="长治示例钢铁有限公司", region="140400"),
+            zone_id=None, year=2026, published_on=date(2026, 10, 20)), producer="review", correlation_id=candidacy)
+        case_id = f"APP-{candidacy}-RECOGNITION"
+        determination = decide(stack, case_id, PROVINCE, "140000", subject="province-officer")["determination"]
+        assert determination["amount_fen"] == 100_000_000 and determination["citation"]["clause_number"] == "9.1.1"
+        pay_open_stages(stack, case_id)
+        assert_completed(stack, temporal, leader, case_id, 100_000_000)
+
+
+def test_percentage_with_cap_tech_transfer_subsidy_is_paid(settings, databases):
+    """长科发〔2022〕5号 8.3: 5% of 5,000,000 yuan = 250,000, capped at 200,000 yuan per achievement."""
+    uscc = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        case_id = apply(stack, uscc, "ckf2022-8.3", tech_transfer_facts("5000000"))
+        decide(stack, case_id, "140400.city_foreign_expert_center", "140400", subject="center-officer")
+        determination = decide(stack, case_id, "140400.city_science_bureau", "140400", subject="science-officer")["determination"]
+        assert determination["amount_fen"] == 20_000_000 and determination["capped_by"]
+        pay_open_stages(stack, case_id)
+        assert_completed(stack, temporal, uscc, case_id, 20_000_000)
+
+
+def test_tiered_revenue_award_with_a_loaded_table_is_paid(settings, databases):
+    """9.1.2 with 表1 loaded by the admin: 350亿 reaches 二档 → the highest tier only."""
+    uscc = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        with stack.client("review", "admin", "province-admin") as admin:
+            assert admin.post("/admin/tier-tables", json=FICTIONAL_TABLE_1).status_code == 201
+        case_id = apply(stack, uscc, "jgx2024-9.1.2",
+                        {"year": 2026, "recognition": "chain_leader", "chain_revenue_yuan": "35000000000"})
+        determination = decide(stack, case_id, PROVINCE, "140000", subject="province-officer")["determination"]
+        assert determination["amount_fen"] == 200_000_000 and determination["tier"] == "二档"
+        pay_open_stages(stack, case_id)
+        assert_completed(stack, temporal, uscc, case_id, 200_000_000)
+
+
+def test_formula_landing_award_with_verified_coefficients_is_paid(settings, databases):
+    """9.2.2: FAI × (LPR average × investment coefficient × revenue coefficient × 1.1), ≤ 5000万.
+    The coefficients are not in the seeds: the department enters the ones it verified."""
+    uscc = make_uscc()
+    facts = {"year": 2026, "project_id": "XM-2026-0001", "is_chain_project": True, "meets_tech_reform_standard": True,
+             "project_fai_yuan": "200000000", "lpr_average": "0.0345", "investment_coefficient": "1.2",
+             "revenue_coefficient": "1.5"}
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        case_id = apply(stack, uscc, "jgx2024-9.2.2", facts)
+        determination = decide(stack, case_id, PROVINCE, "140000", subject="province-officer",
+                               verified_facts={**facts, "entity_id": uscc})["determination"]
+        # 200,000,000 × (0.0345 × 1.2 × 1.5 × 1.1) = 200,000,000 × 0.06831 = 13,662,000.00 yuan
+        assert determination["amount_fen"] == 1_366_200_000 and determination["capped_by"] is None
+        pay_open_stages(stack, case_id)
+        assert_completed(stack, temporal, uscc, case_id, 1_366_200_000)
+
+
+def test_two_phase_referral_award_is_paid_in_two_stages(settings, databases):
+    """9.2.1: partial investment in production → phase 1 (1% of completed FAI); completion → phase 2."""
+    referrer = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        project = register(stack, referrer, planned_fai_yuan="100000000")
+        report(stack, referrer, project["id"], completed="40000000", complete=False, production=True)
+        assert approve_next(stack, project["id"])["amount_fen"] == 40_000_000
+        pay_open_stages(stack, project["id"], stages=1)
+        eventually(lambda: temporal.status(project["id"]) == "awaiting_report", what="phase 1 paid, awaiting completion")
+
+        report(stack, referrer, project["id"], completed="100000000", complete=True, production=True)
+        assert approve_next(stack, project["id"], officer="province-officer-2")["amount_fen"] == 60_000_000
+        pay_open_stages(stack, project["id"], stages=2)
+        outcome = temporal.result(project["id"])
+        assert outcome["status"] == "paid" and outcome["awards_fen"] == [40_000_000, 60_000_000]
+        assert outcome["disbursed_fen"] == 100_000_000
+        plan = plan_of(stack, project["id"], stages=2)
+        assert [(s["sequence"], s["amount_fen"], s["status"]) for s in plan["stages"]] == [
+            (1, 40_000_000, "disbursed"), (2, 60_000_000, "disbursed")]
