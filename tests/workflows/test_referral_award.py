@@ -84,3 +84,38 @@ def test_two_projects_of_one_chain_leader_accumulate_beyond_one_project_cap(sett
             pay_open_stages(stack, project["id"])
         totals = [temporal.result(p["id"])["awards_fen"] for p in projects]
         assert totals == [[400_000_000], [400_000_000]], "800万 in all: projects accumulate without cap (上不封顶)"
+
+
+def test_the_per_project_cap_holds_across_both_phases(settings, databases):
+    """9.2.1: ≤ 500万 per project in all. Phase 1 on 3亿 completed = 300万; phase 2 would be 1% of the
+    remaining 5亿 = 500万, but only 200万 of the project's cap is left."""
+    referrer = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        project = register(stack, referrer, planned_fai_yuan="800000000")
+        report(stack, referrer, project["id"], completed="300000000", complete=False, production=True)
+        assert approve_next(stack, project["id"])["amount_fen"] == 300_000_000
+        pay_open_stages(stack, project["id"], stages=1)
+        report(stack, referrer, project["id"], completed="800000000", complete=True, production=True)
+        phase_2 = approve_next(stack, project["id"], officer="province-officer-2")
+        assert phase_2["amount_fen"] == 200_000_000 and phase_2["capped_by"] and phase_2["option"] == "phase_2"
+        pay_open_stages(stack, project["id"], stages=2)
+        outcome = temporal.result(project["id"])
+        assert outcome["awards_fen"] == [300_000_000, 200_000_000] and outcome["disbursed_fen"] == 500_000_000
+
+
+def test_a_clawed_back_award_shows_at_intake_with_its_reason(settings, databases):
+    referrer = make_uscc()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        project = register(stack, referrer, planned_fai_yuan="100000000")
+        report(stack, referrer, project["id"], completed="100000000", complete=True, production=True)
+        approve_next(stack, project["id"])
+        [paid] = pay_open_stages(stack, project["id"])
+        assert temporal.result(project["id"])["status"] == "paid"
+        with stack.client("payout", "city_finance_bureau", "140400.city_finance_bureau", region="140400",
+                          subject="finance-approver") as finance:
+            clawed = finance.post(f"/payout-stages/{paid['id']}/clawback", json={"reason": "事后查实项目未实际投产"})
+        assert clawed.status_code == 201, clawed.text
+        assert clawed.json()["status"] == "clawed_back" and clawed.json()["recovered_fen"] == 100_000_000
+        _, history = eventually(lambda: (r := project_and_timeline(stack, referrer, project["id"]))[1][-1]["event_type"]
+                                == "payout.stage.clawed_back" and r, what="intake to record the clawback")
+        assert "事后查实项目未实际投产" in history[-1]["summary"] and "1000000.00" in history[-1]["summary"]
