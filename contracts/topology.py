@@ -16,6 +16,10 @@ INTAKE_CASE_PROJECTION = QueueSpec(
         "review.task.opened",
         "review.decision.recorded",
         "payout.plan.opened",
+        "review.selection.publicity_opened",
+        "review.selection.objection_lodged",
+        "review.selection.objection_verified",
+        "selection.candidate.published",
     ),
     summary="intake keeps each case's status and timeline from the other services' events",
 )
@@ -27,6 +31,10 @@ WORKFLOW_BRIDGE = QueueSpec(
         "intake.referral.registered",
         "intake.referral.progress_reported",
         "review.decision.recorded",
+        "intake.selection.round_opened",
+        "intake.selection.nominated",
+        "intake.selection.resubmitted",
+        "review.selection.objection_verified",
     ),
     summary="turns domain events into Temporal workflow starts and signals",
 )
