@@ -99,3 +99,31 @@ def verify(stack: Stack, objection_id: str, *, upheld: bool, reason: str = "经�
         response = client.post(f"/selection/objections/{objection_id}/verification", json={"upheld": upheld, "reason": reason})
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def approval_route(kind: str, chain: str, route: str = "leading_group") -> list[tuple[str, str, str]]:
+    """(task kind, role, organisation) after the completeness check, as workflows.selection routes them."""
+    if kind == "chain_core":
+        return [("lead_unit_submission", "chain_lead_unit", f"{chain}.chain_lead_unit"),
+                ("selection_approval", "chain_chief", f"{chain}.chain_chief")]
+    if route == "chiefs":
+        return [("chief_review", "chain_chief", f"{chain}.chain_chief"), ("selection_approval", *CHIEF_OF_CHIEFS)]
+    return [("selection_approval", *LEADING_GROUP)]
+
+
+def carry_through(stack: Stack, nominated: dict, *, route: str = "leading_group", recommend: bool = True) -> None:
+    """Recommend, pass the completeness check and approve one candidacy, each by a different official."""
+    case_id, chain = nominated["id"], nominated["chain_id"]
+    role, org = nominated["assignee_role"], nominated["assignee_org"]
+    region = org.split(".")[0] if org[0].isdigit() else None
+    task = task_for(stack, role, org, case_id, "city_recommendation", region=region)
+    decide(stack, role, org, task["id"], "approve" if recommend else "reject", "推荐" if recommend else "不符合推荐条件",
+           region=region, subject=f"bureau-{org}")
+    if not recommend:
+        return
+    task = task_for(stack, *OFFICE, case_id, "completeness_check")
+    decide(stack, *OFFICE, task["id"], reason="材料完整", subject="office-checker")
+    for kind, step_role, step_org in approval_route(nominated["kind"], chain, route):
+        claims = {"chains": [chain]} if step_role in ("chain_lead_unit", "chain_chief") else {}
+        task = task_for(stack, step_role, step_org, case_id, kind, **claims)
+        decide(stack, step_role, step_org, task["id"], reason="同意", subject=f"{step_role}-official", **claims)

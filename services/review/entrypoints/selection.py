@@ -13,13 +13,12 @@ from infra.ratelimit import rate_limited
 from infra.web import PublicUowDep, UowDep
 from policies.calendar import YearSchedule
 from services.review.service_layer import selection as service
+from contracts.api.selection import OpenPublicity, Publish
 from services.review.service_layer.selection import (
     CalendarSchedulePublic,
     LodgeObjection,
     ObjectionPublic,
     ObjectionReceipt,
-    OpenPublicity,
-    Publish,
     PublicityPublic,
     VerifyObjection,
 )

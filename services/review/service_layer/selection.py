@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import col, func, select
 
 
+from contracts.api.selection import OpenPublicity, Publish
 from contracts.events.selection import (
     CandidatePublished,
     ObjectionLodged,
@@ -37,22 +38,9 @@ from policies.errors import CalendarUnavailable, DataFileInvalid
 from policies.registry import load_registry
 from services.review.adapters.orm import CalendarScheduleRecord, SelectionObjection, SelectionPublicity
 
-MIN_WORKING_DAYS = 7  # 公示期不少于7个工作日
 STATUS_ZH = {"awaiting_calendar": "待载入节假日安排后确定公示期", "open": "公示中", "published": "已公布"}
 ENTRY_STATUS_ZH = {"listed": "公示中", "removed": "异议成立, 已移出", "published": "已公布"}
 OBJECTION_STATUS_ZH = {"open": "待核实", "upheld": "异议成立", "not_upheld": "异议不成立"}
-
-
-class OpenPublicity(BaseModel):
-    round_id: str = Field(min_length=1, max_length=64)
-    year: int = Field(ge=2000, le=2100)
-    working_days: int = Field(ge=MIN_WORKING_DAYS, le=60)
-    starts_on: dt.date
-    entries: list[PublicityEntry] = Field(min_length=1, max_length=2000)
-
-
-class Publish(BaseModel):
-    as_of: dt.datetime = Field(description="the workflow's clock: the durable timer that ended the period")
 
 
 class EntryPublic(BaseModel):
