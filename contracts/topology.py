@@ -20,6 +20,10 @@ INTAKE_CASE_PROJECTION = QueueSpec(
         "payout.stage.disbursed",
         "payout.stage.failed",
         "payout.stage.clawed_back",
+        "review.selection.publicity_opened",
+        "review.selection.objection_lodged",
+        "review.selection.objection_verified",
+        "selection.candidate.published",
     ),
     summary="intake keeps each case's status and timeline from the other services' events",
 )
@@ -41,6 +45,10 @@ WORKFLOW_BRIDGE = QueueSpec(
         "payout.stage.disbursed",
         "payout.stage.failed",
         "payout.stage.clawed_back",
+        "intake.selection.round_opened",
+        "intake.selection.nominated",
+        "intake.selection.resubmitted",
+        "review.selection.objection_verified",
     ),
     summary="turns domain events into Temporal workflow starts and signals",
 )

@@ -1,6 +1,7 @@
 """Workflow inputs and signal payloads (one pydantic model each, so fields can be added compatibly)."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -56,3 +57,45 @@ class ReferralReportSignal(BaseModel):
 from contracts.events.intake import ReferralProjectRef  # noqa: E402
 
 ReferralAwardInput.model_rebuild()
+
+
+# -- selection of chain_leader / chain_core (晋政办发〔2023〕44号, seed 004 §10.3) -------------------
+
+class SelectionRoundInput(BaseModel):
+    round_id: str
+    year: int
+    kind: str
+    chain_ids: list[str]
+    nomination_closes_at: datetime
+    approval_route: str = "leading_group"
+    publicity_working_days: int = 7
+    publicity_starts_on: date | None = None
+
+
+class NominationSignal(BaseModel):
+    event_id: str
+    candidacy: "CandidacyRef"
+
+
+class CandidacyInput(BaseModel):
+    candidacy: "CandidacyRef"
+    approval_route: str = "leading_group"
+    year: int
+
+
+class ResubmissionSignal(BaseModel):
+    event_id: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+class ObjectionVerifiedSignal(BaseModel):
+    event_id: str
+    objection_id: str
+    candidacy_id: str
+    upheld: bool
+
+
+from contracts.events.selection import CandidacyRef  # noqa: E402
+
+NominationSignal.model_rebuild()
+CandidacyInput.model_rebuild()

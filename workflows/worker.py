@@ -15,15 +15,18 @@ from workflows.activities.services import ServiceActivities
 from workflows.activities.intake import IntakeActivities
 from workflows.application_case import ApplicationCaseWorkflow
 from workflows.referral_award import ReferralAwardWorkflow
+from workflows.activities.selection import SelectionActivities
+from workflows.selection import SelectionCandidacyWorkflow, SelectionRoundWorkflow
 from workflows.temporal import connect_with_retry
 
 log = structlog.get_logger(__name__)
 
-WORKFLOWS = [ApplicationCaseWorkflow, ReferralAwardWorkflow]
+WORKFLOWS = [ApplicationCaseWorkflow, ReferralAwardWorkflow, SelectionRoundWorkflow, SelectionCandidacyWorkflow]
 
 
 def activities(settings: Settings) -> list:
-    return [*ServiceActivities(settings).all(), *IntakeActivities(settings).all(), routing.review_route]
+    return [*ServiceActivities(settings).all(), *IntakeActivities(settings).all(),
+            *SelectionActivities(settings).all(), routing.review_route]
 
 
 def build_worker(client: Client, settings: Settings) -> Worker:

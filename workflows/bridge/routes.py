@@ -16,12 +16,17 @@ from contracts.events.payout import (
     StageEventBase,
 )
 from contracts.events.review import DecisionRecorded
+from contracts.events.selection import CandidacyResubmitted, CandidateNominated, ObjectionVerified, SelectionRoundOpened
 from contracts.workflows import (
     ApplicationCaseInput,
     DecisionSignal,
+    NominationSignal,
+    ObjectionVerifiedSignal,
     PayoutStageSignal,
     ReferralAwardInput,
     ReferralReportSignal,
+    ResubmissionSignal,
+    SelectionRoundInput,
 )
 
 
@@ -92,7 +97,39 @@ def _payout_stage(model: type[StageEventBase], status: str) -> Callable[[EventEn
     return route
 
 
+def _selection_round_opened(envelope: EventEnvelope) -> list[Action]:
+    event = SelectionRoundOpened.model_validate(envelope.payload)
+    selection = SelectionRoundInput(
+        round_id=event.round_id, year=event.year, kind=event.kind, chain_ids=event.chain_ids,
+        nomination_closes_at=event.nomination_closes_at, approval_route=event.approval_route,
+        publicity_working_days=event.publicity_working_days, publicity_starts_on=event.publicity_starts_on,
+    )
+    return [StartWorkflow("SelectionRound", event.round_id, selection)]
+
+
+def _candidate_nominated(envelope: EventEnvelope) -> list[Action]:
+    event = CandidateNominated.model_validate(envelope.payload)
+    return [SignalWorkflow(event.candidacy.round_id, "nominated",
+                           NominationSignal(event_id=str(envelope.id), candidacy=event.candidacy))]
+
+
+def _candidacy_resubmitted(envelope: EventEnvelope) -> list[Action]:
+    event = CandidacyResubmitted.model_validate(envelope.payload)
+    return [SignalWorkflow(event.candidacy_id, "resubmitted", ResubmissionSignal(event_id=str(envelope.id), facts=event.facts))]
+
+
+def _objection_verified(envelope: EventEnvelope) -> list[Action]:
+    event = ObjectionVerified.model_validate(envelope.payload)
+    signal = ObjectionVerifiedSignal(event_id=str(envelope.id), objection_id=event.objection_id,
+                                     candidacy_id=event.candidacy_id, upheld=event.upheld)
+    return [SignalWorkflow(event.round_id, "objection_verified", signal)]
+
+
 ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
+    "intake.selection.round_opened": _selection_round_opened,
+    "intake.selection.nominated": _candidate_nominated,
+    "intake.selection.resubmitted": _candidacy_resubmitted,
+    "review.selection.objection_verified": _objection_verified,
     "intake.application.submitted": _application_submitted,
     "review.decision.recorded": _decision_recorded,
     "intake.referral.registered": _referral_registered,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, LargeBinary, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -121,3 +121,61 @@ class CultivationClaim(IntakeTable, table=True):
     year: int
     application_id: str | None = Field(default=None, max_length=64)
     created_at: datetime = _when(nullable=False)
+class SelectionRound(IntakeTable, table=True):
+    """A selection round of chain_leader or chain_core enterprises (晋政办发〔2023〕44号, seed 004 §10.3)."""
+
+    __tablename__ = "selection_rounds"
+
+    id: str = Field(primary_key=True, max_length=64)
+    year: int
+    kind: str = Field(max_length=32)
+    chain_ids: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    nomination_opens_at: datetime = _when(nullable=False)
+    nomination_closes_at: datetime = _when(nullable=False)
+    approval_route: str = Field(max_length=32)
+    publicity_working_days: int
+    publicity_starts_on: date | None = None
+    opened_by: str = Field(max_length=128)
+    opened_at: datetime = _when(nullable=False)
+
+
+class Candidacy(IntakeTable, table=True):
+    """One enterprise's self-nomination for one chain in one round."""
+
+    __tablename__ = "candidacies"
+    __table_args__ = (UniqueConstraint("round_id", "chain_id", "enterprise_uscc", name="uq_candidacy"),)
+
+    id: str = Field(primary_key=True, max_length=64)
+    round_id: str = Field(index=True, max_length=64, foreign_key="selection_rounds.id")
+    kind: str = Field(max_length=32)
+    chain_id: str = Field(index=True, max_length=64)
+    enterprise_uscc: str = Field(index=True, max_length=18)
+    enterprise_name: str = Field(max_length=200)
+    region: str = Field(max_length=6)
+    in_reform_zone: bool = False
+    zone_id: str | None = Field(default=None, max_length=64)
+    assignee_role: str = Field(max_length=64)
+    assignee_org: str = Field(index=True, max_length=128)
+    facts: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    precheck: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(index=True, max_length=32)
+    recommended_at: datetime | None = _when(nullable=True)
+    nominated_by: str = Field(max_length=128)
+    nominated_at: datetime = _when(nullable=False)
+    updated_at: datetime = _when(nullable=False)
+
+
+class CandidacyMaterial(IntakeTable, table=True):
+    """A material file of a nomination, kept with its SHA-256 so what was reviewed can be proven."""
+
+    __tablename__ = "candidacy_materials"
+
+    id: str = Field(primary_key=True, max_length=64)
+    candidacy_id: str = Field(index=True, max_length=64, foreign_key="candidacies.id")
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: str = Field(max_length=128)
+    uploaded_at: datetime = _when(nullable=False)

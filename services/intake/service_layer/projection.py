@@ -13,11 +13,14 @@ from contracts.events.payout import (
     PayoutStageFailed,
 )
 from contracts.events.review import DecisionRecorded, TaskOpened
+from contracts.events.selection import CandidatePublished, ObjectionLodged, ObjectionVerified, PublicityOpened
+from policies.calendar import SHANGHAI
 from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
 from services.intake.adapters.orm import Application, ReferralProject
 from services.intake.domain.application import ApplicationStatus, advance
+from services.intake.service_layer import selection
 from services.intake.service_layer.applications import add_timeline
 
 DECISION_LABELS = {"approve": "审核通过", "reject": "审核不通过"}
@@ -37,6 +40,8 @@ def _advance(uow: UnitOfWork, case_id: str, status: ApplicationStatus) -> None:
 def on_task_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = TaskOpened.model_validate(envelope.payload)
     _advance(uow, event.case_id, ApplicationStatus.UNDER_REVIEW)
+    if event.kind == "completeness_check":
+        selection.set_status(uow, event.case_id, "recommended")
     add_timeline(uow, envelope, f"待办「{event.title}」已派发至 {event.assignee_org}", {"task_id": event.task_id})
 
 
@@ -44,6 +49,9 @@ def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = DecisionRecorded.model_validate(envelope.payload)
     status = ApplicationStatus.APPROVED if event.decision == "approve" else ApplicationStatus.REJECTED
     _advance(uow, event.case_id, status)
+    if (candidacy_status := SELECTION_STATUS.get((event.kind, event.decision))) is not None:
+        selection.set_status(uow, event.case_id, candidacy_status, recommended=event.kind == "city_recommendation"
+                             and event.decision == "approve")
     if event.determination is not None and event.determination.option in REFERRAL_STATUS:
         _referral_status(uow, event.case_id, REFERRAL_STATUS[event.determination.option])
     summary = f"{DECISION_LABELS[event.decision]}: {event.reason}"
@@ -106,7 +114,50 @@ def _referral_status(uow: UnitOfWork, project_id: str, status: str) -> None:
         uow.session.add(project)
 
 
+# A candidacy's status follows the decisions on its selection tasks (seed 004 §10.3).
+SELECTION_STATUS = {
+    ("city_recommendation", "approve"): "recommended", ("city_recommendation", "reject"): "declined",
+    ("completeness_check", "approve"): "complete", ("completeness_check", "reject"): "supplement_requested",
+    ("expert_review", "approve"): "proposed", ("expert_review", "reject"): "not_proposed",
+    ("selection_approval", "approve"): "approved", ("selection_approval", "reject"): "not_approved",
+    ("chief_review", "reject"): "not_approved", ("lead_unit_submission", "reject"): "not_approved",
+}
+
+
+def on_publicity_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = PublicityOpened.model_validate(envelope.payload)
+    selection.set_status(uow, event.candidacy_id, "in_publicity")
+    ends = event.ends_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    add_timeline(uow, envelope, f"列入公示名单，公示期 {event.starts_on} 至 {ends}（北京时间）",
+                 {"starts_on": event.starts_on.isoformat(), "ends_at": event.ends_at.isoformat()})
+
+
+def on_objection_lodged(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = ObjectionLodged.model_validate(envelope.payload)
+    add_timeline(uow, envelope, f"收到异议（回执号 {event.receipt_number}），待核实", {"objection_id": event.objection_id})
+
+
+def on_objection_verified(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = ObjectionVerified.model_validate(envelope.payload)
+    if event.upheld:
+        selection.set_status(uow, event.candidacy_id, "removed")
+    outcome = "异议成立，移出名单" if event.upheld else "异议不成立，保留在名单中"
+    add_timeline(uow, envelope, f"异议核实：{outcome}。理由：{event.reason}",
+                 {"objection_id": event.objection_id, "upheld": event.upheld})
+
+
+def on_candidate_published(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = CandidatePublished.model_validate(envelope.payload)
+    selection.set_status(uow, event.candidacy_id, "published")
+    add_timeline(uow, envelope, f"{event.published_on} 正式公布为{selection.KIND_ZH[event.kind]}企业",
+                 {"round_id": event.round_id, "chain_id": event.chain_id})
+
+
 HANDLERS: dict[str, EventHandler] = {
+    "review.selection.publicity_opened": on_publicity_opened,
+    "review.selection.objection_lodged": on_objection_lodged,
+    "review.selection.objection_verified": on_objection_verified,
+    "selection.candidate.published": on_candidate_published,
     "review.task.opened": on_task_opened,
     "review.decision.recorded": on_decision_recorded,
     "payout.plan.opened": on_payout_plan_opened,

@@ -1,7 +1,7 @@
 """review's tables, in its own SQLModel registry."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, UniqueConstraint
@@ -72,5 +72,54 @@ class TierTableRecord(ReviewTable, table=True):
     version: int
     body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     source_note: str = Field(max_length=1000)
+    loaded_by: str = Field(max_length=128)
+    loaded_at: datetime = _when()
+
+
+class SelectionPublicity(ReviewTable, table=True):
+    """公示 of a round's approved list (晋政办发〔2023〕44号 遴选程序（五）): period, entries, publication."""
+
+    __tablename__ = "selection_publicities"
+
+    round_id: str = Field(primary_key=True, max_length=64)
+    year: int
+    working_days: int
+    starts_on: date
+    ends_at: datetime | None = _when(nullable=True)
+    last_day: date | None = None
+    status: str = Field(index=True, max_length=32)
+    calendar_alerted_year: int | None = None
+    entries: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    published_on: date | None = None
+    opened_at: datetime = _when()
+
+
+class SelectionObjection(ReviewTable, table=True):
+    """异议 lodged during publicity, with its receipt and the office's verification."""
+
+    __tablename__ = "selection_objections"
+
+    id: str = Field(primary_key=True, max_length=64)
+    round_id: str = Field(index=True, max_length=64, foreign_key="selection_publicities.round_id")
+    candidacy_id: str = Field(index=True, max_length=64)
+    receipt_number: str = Field(unique=True, max_length=64)
+    objector_name: str = Field(max_length=100)
+    contact_phone: str = Field(max_length=32)
+    contact_email: str | None = Field(default=None, max_length=200)
+    reason: str = Field(max_length=4000)
+    status: str = Field(index=True, max_length=32)
+    verification_reason: str | None = Field(default=None, max_length=2000)
+    verified_by: str | None = Field(default=None, max_length=128)
+    lodged_at: datetime = _when()
+    verified_at: datetime | None = _when(nullable=True)
+
+
+class CalendarScheduleRecord(ReviewTable, table=True):
+    """A year's official holiday schedule loaded by an admin (the calendar never guesses a year)."""
+
+    __tablename__ = "calendar_schedules"
+
+    year: int = Field(primary_key=True)
+    body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     loaded_by: str = Field(max_length=128)
     loaded_at: datetime = _when()

@@ -18,6 +18,9 @@ DECISION_LABELS = {"approve": "通过", "reject": "不通过"}
 DETERMINING_KINDS = frozenset({"case_determination"})
 
 # Approving kinds: whoever decided another task of the same case may not decide these (four-eyes).
-APPROVAL_KINDS = frozenset({"case_determination"})
+APPROVAL_KINDS = frozenset({"case_determination", "selection_approval"})
 
-KIND_LABELS = {"case_review": "审核", "case_determination": "核定"}
+KIND_LABELS = {"case_review": "审核", "case_determination": "核定",
+               # selection of chain_leader / chain_core (晋政办发〔2023〕44号, seed 004 §10.3)
+               "city_recommendation": "遴选推荐", "completeness_check": "完整性核查", "expert_review": "专家评审",
+               "chief_review": "链长审核", "lead_unit_submission": "牵头单位报送", "selection_approval": "审定"}

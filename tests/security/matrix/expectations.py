@@ -33,6 +33,13 @@ def each(roles, status: Expect) -> dict[str, Expect]:  # type: ignore[no-untyped
     return {role: status for role in roles}
 
 
+# Candidacies: the enterprise and its bureau see their own; the province office, leading group and
+# chief of chiefs see all; a chain's lead unit and chief see their chain's recommended candidates.
+SELECTION_READERS: dict[str, Expect] = {
+    "enterprise": (200, 404), "city_industry_bureau": (200, 404), "chain_lead_unit": (200, 404), "chain_chief": (200, 404),
+    **each(("province_chain_office", "leading_group", "chief_of_chiefs", *READ_ALL), (200, 200)),
+}
+
 MATRIX: dict[tuple[str, str, str], Route] = {
     # intake
     ("intake", "POST", "/applications"): Route(
@@ -68,6 +75,38 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("review", "GET", "/tier-tables"): Route(listing("/tier-tables"), (200, 200)),
     ("review", "POST", "/admin/tier-tables"): Route(SCENARIOS["load_tier_table"], (403, 403), {"admin": (201, 201)}),
     # payout
+    # selection (晋政办发〔2023〕44号): intake
+    ("intake", "POST", "/selection/rounds"): Route(
+        SCENARIOS["open_selection_round"], (403, 403), {"province_chain_office": (201, 201)}),
+    ("intake", "GET", "/selection/rounds"): Route(listing("/selection/rounds"), (200, 200)),
+    ("intake", "GET", "/selection/rounds/{round_id}"): Route(SCENARIOS["selection_round"], (200, 200)),
+    ("intake", "POST", "/selection/rounds/{round_id}/nominations"): Route(
+        SCENARIOS["nominate"], (403, 403), {"enterprise": (201, 403)}),
+    ("intake", "GET", "/selection/candidacies"): Route(listing("/selection/candidacies"), (200, 200)),
+    ("intake", "GET", "/selection/candidacies/{candidacy_id}"): Route(
+        SCENARIOS["candidacy"], (404, 404), SELECTION_READERS),
+    ("intake", "GET", "/selection/candidacies/{candidacy_id}/timeline"): Route(
+        SCENARIOS["candidacy_timeline"], (404, 404), SELECTION_READERS),
+    ("intake", "POST", "/selection/candidacies/{candidacy_id}/resubmission"): Route(
+        SCENARIOS["resubmit_candidacy"], (403, 403), {"enterprise": (201, 404)}),
+    # selection: review (publicity is public: any caller, token or not)
+    ("review", "GET", "/public/selection/publicities"): Route(SCENARIOS["public_publicities"], (200, 200)),
+    ("review", "GET", "/public/selection/publicities/{round_id}"): Route(SCENARIOS["public_publicity"], (200, 200)),
+    ("review", "POST", "/public/selection/publicities/{round_id}/objections"): Route(
+        SCENARIOS["lodge_objection"], (201, 409)),
+    ("review", "GET", "/selection/objections"): Route(
+        listing("/selection/objections"), (403, 403),
+        each(("province_chain_office", "leading_group", "auditor", "workflow"), (200, 200))),
+    ("review", "POST", "/selection/objections/{objection_id}/verification"): Route(
+        SCENARIOS["verify_objection"], (403, 403), {"province_chain_office": (201, 409)}),
+    ("review", "POST", "/internal/selection/publicities"): Route(SCENARIOS["open_publicity"], (403, 403), {"workflow": (201, 201)}),
+    ("review", "GET", "/internal/selection/publicities/{round_id}"): Route(
+        SCENARIOS["publicity_state"], (403, 403), {"workflow": (200, 200)}),
+    ("review", "POST", "/internal/selection/publicities/{round_id}/publication"): Route(
+        SCENARIOS["publish_selection"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "GET", "/calendar-schedules"): Route(listing("/calendar-schedules"), (200, 200)),
+    ("review", "POST", "/admin/calendar-schedules"): Route(
+        SCENARIOS["load_calendar_schedule"], (403, 403), {"admin": (201, 409)}),
     ("payout", "GET", "/payout-plans"): Route(listing("/payout-plans"), (200, 200)),
     ("payout", "GET", "/payout-plans/{plan_id}"): Route(
         SCENARIOS["payout_plan"], (404, 404),

@@ -247,3 +247,187 @@ def request_referral_report(stack, me: Identity):  # type: ignore[no-untyped-def
     body = {"reason": "年度提醒"}
     return (Call("POST", f"/internal{own.path}/report-requests", body),
             Call("POST", f"/internal{other.path}/report-requests", body))
+
+
+# -- selection (晋政办发〔2023〕44号) -----------------------------------------------------------------
+
+def _round(**extra) -> "SelectionRound":  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from services.intake.adapters.orm import SelectionRound
+
+    now = utcnow()
+    return SelectionRound(id=f"SEL-M-{uuid.uuid4().hex[:10]}", year=2026, kind="chain_leader",
+                          chain_ids=["cz_photovoltaic", "cz_hydrogen"], nomination_opens_at=now - timedelta(days=1),
+                          nomination_closes_at=now + timedelta(days=10), approval_route="leading_group",
+                          publicity_working_days=7, opened_by="x", opened_at=now, **extra)
+
+
+def _candidacy(scope: str, round_id: str, status: str = "recommended") -> "Candidacy":  # type: ignore[no-untyped-def]
+    from services.intake.adapters.orm import Candidacy
+
+    city = {"A": "140400", "B": "140900"}[scope]
+    chain = {"A": "cz_photovoltaic", "B": "cz_hydrogen"}[scope]
+    now = utcnow()
+    return Candidacy(id=f"CAND-M-{uuid.uuid4().hex[:10]}", round_id=round_id, kind="chain_leader", chain_id=chain,
+                     enterprise_uscc=USCC[scope], enterprise_name=f"企业{scope}", region=APPLICANT_REGION[scope],
+                     assignee_role="city_industry_bureau", assignee_org=f"{city}.city_industry_bureau", facts={},
+                     precheck={}, status=status, recommended_at=now, nominated_by="x", nominated_at=now, updated_at=now)
+
+
+@scenario("open_selection_round")
+def open_selection_round(stack, me: Identity):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    now = utcnow()
+    body = {"year": 2026, "kind": "chain_leader", "chain_ids": ["cz_photovoltaic"],
+            "nomination_opens_at": now.isoformat(), "nomination_closes_at": (now + timedelta(days=5)).isoformat()}
+    return _both(lambda: Call("POST", "/selection/rounds", body))
+
+
+@scenario("selection_round")
+def selection_round(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _round(), _round()
+    _add(stack, "intake", own, other)
+    return Call("GET", f"/selection/rounds/{own.id}"), Call("GET", f"/selection/rounds/{other.id}")
+
+
+@scenario("nominate")
+def nominate(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: the caller's enterprise; other: in another enterprise's name (refused)."""
+    selection = _round()
+    _add(stack, "intake", selection)
+
+    def body(scope: str) -> dict:
+        return {"enterprise": {"uscc": USCC[scope], "name": "企业", "kind": "enterprise", "region": APPLICANT_REGION[scope]},
+                "chain_id": "cz_photovoltaic", "facts": {}}
+    path = f"/selection/rounds/{selection.id}/nominations"
+    return Call("POST", path, body("A")), Call("POST", path, body("B"))
+
+
+@scenario("candidacy")
+def candidacy(stack, me: Identity, status: str = "recommended"):  # type: ignore[no-untyped-def]
+    selection = _round()
+    own, other = _candidacy("A", selection.id, status), _candidacy("B", selection.id, status)
+    _add(stack, "intake", selection)
+    _add(stack, "intake", own, other)
+    return Call("GET", f"/selection/candidacies/{own.id}"), Call("GET", f"/selection/candidacies/{other.id}")
+
+
+@scenario("candidacy_timeline")
+def candidacy_timeline(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = candidacy(stack, me)
+    return Call("GET", own.path + "/timeline"), Call("GET", other.path + "/timeline")
+
+
+@scenario("resubmit_candidacy")
+def resubmit_candidacy(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = candidacy(stack, me, status="supplement_requested")
+    return Call("POST", own.path + "/resubmission", {"facts": {}}), Call("POST", other.path + "/resubmission", {"facts": {}})
+
+
+def _publicity(ended: bool = False, objections: bool = False):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from policies.calendar import SHANGHAI
+    from services.review.adapters.orm import SelectionPublicity
+
+    now = utcnow()
+    entry = {"candidacy_id": f"CAND-M-{uuid.uuid4().hex[:8]}", "kind": "chain_leader", "chain_id": "cz_photovoltaic",
+             "status": "listed", "enterprise": {"uscc": USCC["A"], "name": "企业A", "kind": "enterprise", "region": "140423"}}
+    start = (now - timedelta(days=20 if ended else 1)).astimezone(SHANGHAI).date()
+    return SelectionPublicity(round_id=f"SEL-M-{uuid.uuid4().hex[:10]}", year=2026, working_days=7, starts_on=start,
+                              ends_at=now - timedelta(days=2) if ended else now + timedelta(days=9), status="open",
+                              entries=[entry], opened_at=now)
+
+
+def _reset_public_limits() -> None:
+    from services.review.entrypoints import selection
+
+    for limit in (selection.LIST_LIMIT, selection.READ_LIMIT, selection.OBJECTION_LIMIT):
+        limit.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+
+
+@scenario("public_publicities")
+def public_publicities(stack, me: Identity):  # type: ignore[no-untyped-def]
+    _reset_public_limits()
+    return _both(lambda: Call("GET", "/public/selection/publicities"))
+
+
+@scenario("public_publicity")
+def public_publicity(stack, me: Identity):  # type: ignore[no-untyped-def]
+    _reset_public_limits()
+    own, other = _publicity(), _publicity(ended=True)
+    _add(stack, "review", own, other)
+    return Call("GET", f"/public/selection/publicities/{own.round_id}"), Call("GET", f"/public/selection/publicities/{other.round_id}")
+
+
+@scenario("lodge_objection")
+def lodge_objection(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: during the period (receipt); other: after the period ended (refused naming the end)."""
+    _reset_public_limits()
+    own, other = _publicity(), _publicity(ended=True)
+    _add(stack, "review", own, other)
+
+    def call(publicity) -> Call:  # type: ignore[no-untyped-def]
+        return Call("POST", f"/public/selection/publicities/{publicity.round_id}/objections", {
+            "candidacy_id": publicity.entries[0]["candidacy_id"], "objector_name": "张三", "contact_phone": "13800000000",
+            "reason": "矩阵测试"})
+    return call(own), call(other)
+
+
+@scenario("verify_objection")
+def verify_objection(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: an open objection; other: one already verified (refused)."""
+    from services.review.adapters.orm import SelectionObjection
+
+    publicity = _publicity()
+    _add(stack, "review", publicity)
+    rows = [SelectionObjection(id=f"OBJ-M-{uuid.uuid4().hex[:10]}", round_id=publicity.round_id,
+                               candidacy_id=publicity.entries[0]["candidacy_id"], receipt_number=f"YY{uuid.uuid4().hex[:12]}",
+                               objector_name="张三", contact_phone="13800000000", reason="矩阵", status=status,
+                               lodged_at=utcnow()) for status in ("open", "not_upheld")]
+    _add(stack, "review", *rows)
+    body = {"upheld": False, "reason": "矩阵测试"}
+    return (Call("POST", f"/selection/objections/{rows[0].id}/verification", body),
+            Call("POST", f"/selection/objections/{rows[1].id}/verification", body))
+
+
+@scenario("open_publicity")
+def open_publicity(stack, me: Identity):  # type: ignore[no-untyped-def]
+    def call() -> Call:
+        return Call("POST", "/internal/selection/publicities", {
+            "round_id": f"SEL-M-{uuid.uuid4().hex[:10]}", "year": 2026, "working_days": 7, "starts_on": "2026-03-02",
+            "entries": [{"candidacy_id": "CAND-M-1", "kind": "chain_leader", "chain_id": "cz_photovoltaic",
+                         "enterprise": {"uscc": USCC["A"], "name": "企业A", "kind": "enterprise", "region": "140423"}}]})
+    return _both(call)
+
+
+@scenario("publicity_state")
+def publicity_state(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _publicity(), _publicity(ended=True)
+    _add(stack, "review", own, other)
+    return (Call("GET", f"/internal/selection/publicities/{own.round_id}"),
+            Call("GET", f"/internal/selection/publicities/{other.round_id}"))
+
+
+@scenario("publish_selection")
+def publish_selection(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a period that has ended; other: one still running (refused)."""
+    own, other = _publicity(ended=True), _publicity()
+    _add(stack, "review", own, other)
+    body = {"as_of": utcnow().isoformat()}
+    return (Call("POST", f"/internal/selection/publicities/{own.round_id}/publication", body),
+            Call("POST", f"/internal/selection/publicities/{other.round_id}/publication", body))
+
+
+_YEARS = iter(range(2040, 2100))
+
+
+@scenario("load_calendar_schedule")
+def load_calendar_schedule(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a year not loaded yet; other: the same year again (refused)."""
+    year = next(_YEARS)
+    body = {"year": year, "holidays": [{"date": f"{year}-01-01", "name": "元旦"}],
+            "source": {"title": "授权矩阵测试用安排 (虚构)"}, "test_data": True}
+    return _both(lambda: Call("POST", "/admin/calendar-schedules", body))

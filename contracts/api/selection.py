@@ -1,0 +1,44 @@
+"""Internal API of review's selection publicity (called by the SelectionRound workflow)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.events.selection import PublicityEntry
+
+MIN_PUBLICITY_WORKING_DAYS = 7  # 公示期不少于7个工作日 (晋政办发〔2023〕44号, seed 004 §10.3 (五))
+
+
+class OpenPublicity(BaseModel):
+    round_id: str = Field(min_length=1, max_length=64)
+    year: int = Field(ge=2000, le=2100)
+    working_days: int = Field(ge=MIN_PUBLICITY_WORKING_DAYS, le=60)
+    starts_on: dt.date
+    entries: list[PublicityEntry] = Field(min_length=1, max_length=2000)
+
+
+class Publish(BaseModel):
+    as_of: dt.datetime = Field(description="the workflow's clock: the durable timer that ended the period")
+
+
+class PublicityEntryState(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    candidacy_id: str
+    status: str
+
+
+class PublicityState(BaseModel):
+    """What the workflow reads back (a subset of review's public view)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    round_id: str
+    status: str
+    starts_on: dt.date
+    last_day: dt.date | None = None
+    ends_at: dt.datetime | None = None
+    published_on: dt.date | None = None
+    unresolved_objections: int = 0
+    entries: list[PublicityEntryState] = []

@@ -1,0 +1,65 @@
+"""链主/链核遴选 at intake (晋政办发〔2023〕44号, seed 004 §10.3): rounds, self-nominations, 补正."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from infra.auth import Principal, PrincipalDep, require_roles
+from infra.errors import ERROR_RESPONSES
+from infra.idempotency import IdempotencyDep
+from infra.web import UowDep
+from services.intake.service_layer import selection as service
+from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
+from services.intake.service_layer.selection import CandidacyPublic, Nominate, OpenRound, Resubmit, RoundPublic
+
+router = APIRouter(prefix="/selection", tags=["selection"], responses=ERROR_RESPONSES)
+
+
+@router.post("/rounds", response_model=RoundPublic, status_code=201, summary="(省链长办) 开启链主/链核遴选批次")
+def open_round(body: OpenRound, uow: UowDep, idempotency: IdempotencyDep,
+               principal: Principal = require_roles("province_chain_office")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.open_round(uow, principal, body), status_code=201)
+
+
+@router.get("/rounds", response_model=list[RoundPublic], summary="遴选批次列表")
+def list_rounds(principal: PrincipalDep, uow: UowDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[RoundPublic]:
+    return service.list_rounds(uow, limit=limit, offset=offset)
+
+
+@router.get("/rounds/{round_id}", response_model=RoundPublic, summary="遴选批次详情")
+def get_round(round_id: str, principal: PrincipalDep, uow: UowDep) -> RoundPublic:
+    return service.round_public(service.get_round(uow, round_id))
+
+
+@router.post("/rounds/{round_id}/nominations", response_model=CandidacyPublic, status_code=201,
+             summary="企业自荐 (自主参与): 按注册地报送设区市工信局或综改区管委会")
+def nominate(round_id: str, body: Nominate, uow: UowDep, idempotency: IdempotencyDep,
+             principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.nominate(uow, principal, round_id, body), status_code=201)
+
+
+@router.get("/candidacies", response_model=list[CandidacyPublic], summary="自荐企业列表 (按本单位权限)")
+def list_candidacies(principal: PrincipalDep, uow: UowDep, round_id: str | None = None, status: str | None = None,
+                     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[CandidacyPublic]:
+    return service.list_candidacies(uow, principal, round_id=round_id, status=status, limit=limit, offset=offset)
+
+
+@router.get("/candidacies/{candidacy_id}", response_model=CandidacyPublic, summary="自荐详情 (含条件预审)")
+def get_candidacy(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> CandidacyPublic:
+    return service.public(uow, service.get_candidacy(uow, principal, candidacy_id))
+
+
+@router.get("/candidacies/{candidacy_id}/timeline", response_model=list[TimelineEntryPublic], summary="遴选办理记录")
+def get_timeline(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
+    service.get_candidacy(uow, principal, candidacy_id)
+    return case_timeline(uow, candidacy_id)
+
+
+@router.post("/candidacies/{candidacy_id}/resubmission", response_model=CandidacyPublic, status_code=201,
+             summary="企业提交补正材料")
+def resubmit(candidacy_id: str, body: Resubmit, uow: UowDep, idempotency: IdempotencyDep,
+             principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.resubmit(uow, principal, candidacy_id, body), status_code=201)

@@ -1,0 +1,98 @@
+"""链主/链核遴选 on review (晋政办发〔2023〕44号 遴选程序（五）): publicity, objections, publication,
+and the admin-loaded calendar schedules the publicity period is counted on."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from infra.auth import Principal, PrincipalDep, require_roles
+from infra.errors import ERROR_RESPONSES
+from infra.idempotency import IdempotencyDep
+from infra.ratelimit import rate_limited
+from infra.web import PublicUowDep, UowDep
+from policies.calendar import YearSchedule
+from services.review.service_layer import selection as service
+from contracts.api.selection import OpenPublicity, Publish
+from services.review.service_layer.selection import (
+    CalendarSchedulePublic,
+    LodgeObjection,
+    ObjectionPublic,
+    ObjectionReceipt,
+    PublicityPublic,
+    VerifyObjection,
+)
+
+public = APIRouter(prefix="/public/selection", tags=["public"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/selection", tags=["selection"], responses=ERROR_RESPONSES)
+internal = APIRouter(prefix="/internal/selection", tags=["internal"], responses=ERROR_RESPONSES)
+admin = APIRouter(tags=["reference-data"], responses=ERROR_RESPONSES)
+
+LIST_LIMIT = rate_limited("public-publicities", 120)
+READ_LIMIT = rate_limited("public-publicity", 120)
+OBJECTION_LIMIT = rate_limited("public-objections", 10)  # per client address and minute
+OBJECTION_READERS = ("province_chain_office", "leading_group", "auditor", "workflow")
+
+
+@public.get("/publicities", response_model=list[PublicityPublic], summary="(公开, 免登录) 链主/链核公示名单",
+            dependencies=[LIST_LIMIT])
+def list_publicities(uow: PublicUowDep, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[PublicityPublic]:
+    return service.list_publicities(uow, limit=limit, offset=offset)
+
+
+@public.get("/publicities/{round_id}", response_model=PublicityPublic, summary="(公开, 免登录) 公示名单及公示期",
+            dependencies=[READ_LIMIT])
+def get_publicity(round_id: str, uow: PublicUowDep) -> PublicityPublic:
+    return service.public(uow, service.get_publicity(uow, round_id))
+
+
+@public.post("/publicities/{round_id}/objections", response_model=ObjectionReceipt, status_code=201,
+             summary="(公开, 免登录) 公示期内提出异议, 须留联系方式, 出具回执",
+             dependencies=[OBJECTION_LIMIT])
+def lodge_objection(round_id: str, body: LodgeObjection, uow: PublicUowDep, idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.lodge_objection(uow, round_id, body), status_code=201)
+
+
+@router.get("/objections", response_model=list[ObjectionPublic], summary="(省链长办) 异议列表")
+def list_objections(uow: UowDep, round_id: str | None = None, status: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+                    principal: Principal = require_roles(*OBJECTION_READERS)) -> list[ObjectionPublic]:
+    return service.list_objections(uow, round_id=round_id, status=status, limit=limit, offset=offset)
+
+
+@router.post("/objections/{objection_id}/verification", response_model=ObjectionPublic, status_code=201,
+             summary="(省链长办) 核实异议: 成立则移出名单, 不成立则保留并记录理由")
+def verify_objection(objection_id: str, body: VerifyObjection, uow: UowDep, idempotency: IdempotencyDep,
+                     principal: Principal = require_roles("province_chain_office")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.verify_objection(uow, principal, objection_id, body), status_code=201)
+
+
+@internal.post("/publicities", response_model=PublicityPublic, status_code=201, summary="(workflow) 开始公示 / 重新计算公示期")
+def open_publicity(body: OpenPublicity, uow: UowDep, idempotency: IdempotencyDep,
+                   principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.open_publicity(uow, body), status_code=201)
+
+
+@internal.get("/publicities/{round_id}", response_model=PublicityPublic, summary="(workflow) 公示状态")
+def publicity_state(round_id: str, uow: UowDep, principal: Principal = require_roles("workflow")) -> PublicityPublic:
+    return service.public(uow, service.get_publicity(uow, round_id))
+
+
+@internal.post("/publicities/{round_id}/publication", response_model=PublicityPublic, status_code=201,
+               summary="(workflow) 公示期满且异议均已核实后公布名单")
+def publish(round_id: str, body: Publish, uow: UowDep, idempotency: IdempotencyDep,
+            principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.publish(uow, round_id, body), status_code=201)
+
+
+@admin.get("/calendar-schedules", response_model=list[CalendarSchedulePublic], summary="已载入的年度节假日安排")
+def list_schedules(principal: PrincipalDep, uow: UowDep) -> list[CalendarSchedulePublic]:
+    return service.list_schedules(uow)
+
+
+@admin.post("/admin/calendar-schedules", response_model=CalendarSchedulePublic, status_code=201,
+            summary="(管理员) 载入某年国务院节假日安排及其来源")
+def load_schedule(body: YearSchedule, uow: UowDep, idempotency: IdempotencyDep,
+                  principal: Principal = require_roles("admin")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.load_schedule(uow, principal, body), status_code=201)

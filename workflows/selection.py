@@ -1,0 +1,279 @@
+"""Selection of chain_leader / chain_core enterprises (晋政办发〔2023〕44号, seed 004 §10.3).
+
+SelectionRound (one per round, id = round id) collects nominations until the window closes and runs
+one SelectionCandidacy child per candidacy (id = candidacy id). A candidacy goes: city recommendation
+(the registration city's industry bureau or the reform-zone committee) → completeness check by the
+province_chain_office (补正 loop: the SLA clock stops while the request is with the enterprise) →
+approval (chain_leader: the leading_group, or per round the chain_chief then the chief_of_chiefs;
+chain_core: the chain_lead_unit submits to its chain_chief). The round then opens the publicity on
+review (≥ 7 working days; if the calendar cannot count the end year it waits, after an alert, until an
+admin loads it), sleeps on a durable timer until the period ends, waits until every objection is
+verified, and publishes. Decisions are made over HTTP on review; the workflows only hear events.
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, timedelta, timezone
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
+    from contracts.api.review import OpenTask, TaskRef
+    from contracts.api.selection import OpenPublicity, Publish, PublicityState
+    from contracts.events.selection import PublicityEntry
+    from contracts.workflows import (
+        CandidacyInput,
+        DecisionSignal,
+        NominationSignal,
+        ObjectionVerifiedSignal,
+        ResubmissionSignal,
+        SelectionRoundInput,
+    )
+    from workflows.activities.selection import PublicationRequest, PublicityQuery
+    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox
+
+BEIJING = timezone(timedelta(hours=8))
+PROVINCE_CHAIN_OFFICE = ("province_chain_office", "140000.province_chain_office")
+LEADING_GROUP = ("leading_group", "140000.leading_group")
+CHIEF_OF_CHIEFS = ("chief_of_chiefs", "140000.chief_of_chiefs")
+DUE_WORKING_DAYS = 5
+CALENDAR_RETRY = timedelta(hours=6)
+OBJECTION_POLL = timedelta(days=1)
+KIND_ZH = {"chain_leader": "链主", "chain_core": "链核"}
+
+
+class CandidacyOutcome(BaseModel):
+    candidacy_id: str
+    status: str  # approved | declined | not_approved
+    reason: str = ""
+
+
+class RoundOutcome(BaseModel):
+    round_id: str
+    status: str
+    candidacies: dict[str, str]
+    published: list[str] = []
+    publicity_ends_at: datetime | None = None
+
+
+def approval_steps(kind: str, chain_id: str, route: str) -> list[tuple[str, str, str, str]]:
+    """(task kind, role, organisation, label) of the approval route (seed 004 §10.3 (四))."""
+    if kind == "chain_core":
+        return [("lead_unit_submission", "chain_lead_unit", f"{chain_id}.chain_lead_unit", "链长牵头单位报送"),
+                ("selection_approval", "chain_chief", f"{chain_id}.chain_chief", "链长审定")]
+    if route == "chiefs":
+        return [("chief_review", "chain_chief", f"{chain_id}.chain_chief", "链长审核"),
+                ("selection_approval", *CHIEF_OF_CHIEFS, "总链长审定")]
+    return [("selection_approval", *LEADING_GROUP, "链长制领导小组审定")]
+
+
+@workflow.defn(name="SelectionCandidacy")
+class SelectionCandidacyWorkflow:
+    def __init__(self) -> None:
+        self._inbox = DecisionInbox()
+        self._status = "started"
+        self._resubmissions: list[ResubmissionSignal] = []
+        self._seen_resubmissions: set[str] = set()
+        self._sla_elapsed = timedelta(0)
+        self._sla_started: datetime | None = None
+        self._supplements = 0
+
+    @workflow.run
+    async def run(self, case: CandidacyInput) -> CandidacyOutcome:
+        candidacy = case.candidacy
+        label = f"{candidacy.enterprise.name} — {candidacy.chain_id} {KIND_ZH.get(candidacy.kind, candidacy.kind)}遴选"
+        self._status = "city_recommendation"
+        decision = await self._task(case, "city_recommendation", candidacy.assignee_role, candidacy.assignee_org,
+                                    f"遴选推荐：{label}")
+        if decision.decision != "approve":
+            return self._end(candidacy.candidacy_id, "declined", decision.reason)
+        attempt = 0
+        while True:
+            attempt += 1
+            self._status = "completeness_check"
+            self._clock_start()
+            decision = await self._task(case, "completeness_check", *PROVINCE_CHAIN_OFFICE, f"完整性核查：{label}",
+                                        key=f"-{attempt}")
+            self._clock_stop()
+            if decision.decision == "approve":
+                break
+            # 补正: the request is with the enterprise; the SLA clock stays stopped until it resubmits
+            self._status = "supplement_requested"
+            self._supplements += 1
+            await workflow.wait_condition(lambda: len(self._resubmissions) >= attempt)
+        for kind, role, organisation, step_label in approval_steps(candidacy.kind, candidacy.chain_id, case.approval_route):
+            self._status = kind
+            decision = await self._task(case, kind, role, organisation, f"{step_label}：{label}")
+            if decision.decision != "approve":
+                return self._end(candidacy.candidacy_id, "not_approved", decision.reason)
+        return self._end(candidacy.candidacy_id, "approved", decision.reason)
+
+    async def _task(self, case: CandidacyInput, kind: str, role: str, organisation: str, title: str,
+                    key: str = "") -> DecisionSignal:
+        candidacy = case.candidacy
+        task = await workflow.execute_activity(
+            "review.open_task",
+            OpenTask(case_id=candidacy.candidacy_id, kind=kind, title=title[:300], assignee_role=role,
+                     assignee_org=organisation, applicant=candidacy.enterprise,
+                     facts={"round_id": candidacy.round_id, "chain_id": candidacy.chain_id, "kind": candidacy.kind,
+                            "zone_id": candidacy.zone_id, "declared": candidacy.facts, "precheck": candidacy.precheck},
+                     due_working_days=DUE_WORKING_DAYS),
+            result_type=TaskRef, activity_id=f"open-task-{kind}{key}", **ACTIVITY_OPTIONS,
+        )
+        return await self._inbox.wait_for(task.task_id)
+
+    def _end(self, candidacy_id: str, status: str, reason: str) -> CandidacyOutcome:
+        self._status = status
+        return CandidacyOutcome(candidacy_id=candidacy_id, status=status, reason=reason)
+
+    def _clock_start(self) -> None:
+        self._sla_started = workflow.now()
+
+    def _clock_stop(self) -> None:
+        if self._sla_started is not None:
+            self._sla_elapsed += workflow.now() - self._sla_started
+            self._sla_started = None
+
+    @workflow.signal(name="decision_recorded")
+    def decision_recorded(self, signal: DecisionSignal) -> None:
+        self._inbox.receive(signal)
+
+    @workflow.signal(name="resubmitted")
+    def resubmitted(self, signal: ResubmissionSignal) -> None:
+        if signal.event_id in self._seen_resubmissions or self._status != "supplement_requested":
+            return
+        self._seen_resubmissions.add(signal.event_id)
+        self._resubmissions.append(signal)
+
+    @workflow.query(name="status")
+    def status(self) -> str:
+        return self._status
+
+    @workflow.query(name="sla")
+    def sla(self) -> dict:
+        """The completeness-check SLA clock: stopped while a 补正 request is with the enterprise."""
+        elapsed = self._sla_elapsed + (workflow.now() - self._sla_started if self._sla_started else timedelta(0))
+        return {"running": self._sla_started is not None, "elapsed_seconds": elapsed.total_seconds(),
+                "supplements": self._supplements}
+
+
+@workflow.defn(name="SelectionRound")
+class SelectionRoundWorkflow:
+    def __init__(self) -> None:
+        self._status = "nominating"
+        self._pending: list[NominationSignal] = []
+        self._seen: set[str] = set()
+        self._children: dict[str, workflow.ChildWorkflowHandle] = {}
+        self._candidacies: dict[str, NominationSignal] = {}
+        self._verified = 0
+        self._ends_at: datetime | None = None
+
+    @workflow.run
+    async def run(self, selection: SelectionRoundInput) -> RoundOutcome:
+        while True:
+            await self._start_pending(selection)
+            remaining = selection.nomination_closes_at - workflow.now()
+            if remaining <= timedelta(0):
+                break
+            try:
+                await workflow.wait_condition(lambda: bool(self._pending), timeout=remaining)
+            except asyncio.TimeoutError:
+                pass
+        self._status = "reviewing"
+        outcomes: dict[str, str] = {}
+        while self._pending or len(outcomes) < len(self._children):
+            await self._start_pending(selection)
+            for candidacy_id, handle in list(self._children.items()):
+                if candidacy_id not in outcomes:
+                    outcome: CandidacyOutcome = await handle
+                    outcomes[candidacy_id] = outcome.status
+        approved = [self._candidacies[c].candidacy for c, status in outcomes.items() if status == "approved"]
+        if not approved:
+            self._status = "closed_without_candidates"
+            return RoundOutcome(round_id=selection.round_id, status=self._status, candidacies=outcomes)
+        state = await self._open_publicity(selection, approved)
+        assert state.ends_at is not None
+        self._ends_at = state.ends_at
+        self._status = "in_publicity"
+        remaining = state.ends_at - workflow.now()
+        if remaining > timedelta(0):
+            await workflow.sleep(remaining)  # durable timer: the period ends at 24:00 of its last working day
+        poll = 0
+        while True:
+            poll += 1
+            state = await workflow.execute_activity(
+                "review.publicity_state", PublicityQuery(round_id=selection.round_id), result_type=PublicityState,
+                activity_id=f"publicity-state-{poll}", **ACTIVITY_OPTIONS)
+            if state.unresolved_objections == 0:
+                break
+            self._status = "awaiting_objections"
+            seen = self._verified
+            try:
+                await workflow.wait_condition(lambda: self._verified > seen, timeout=OBJECTION_POLL)
+            except asyncio.TimeoutError:
+                pass
+        state = await workflow.execute_activity(
+            "review.publish_selection", PublicationRequest(round_id=selection.round_id, publish=Publish(as_of=workflow.now())),
+            result_type=PublicityState, activity_id="publish", **ACTIVITY_OPTIONS)
+        self._status = "published"
+        for entry in state.entries:
+            outcomes[entry.candidacy_id] = entry.status
+        return RoundOutcome(round_id=selection.round_id, status=self._status, candidacies=outcomes,
+                            published=[e.candidacy_id for e in state.entries if e.status == "published"],
+                            publicity_ends_at=self._ends_at)
+
+    async def _open_publicity(self, selection: SelectionRoundInput, approved: list) -> PublicityState:
+        starts_on: date = selection.publicity_starts_on or workflow.now().astimezone(BEIJING).date()
+        command = OpenPublicity(
+            round_id=selection.round_id, year=selection.year, working_days=selection.publicity_working_days,
+            starts_on=starts_on,
+            entries=[PublicityEntry(candidacy_id=c.candidacy_id, kind=c.kind, chain_id=c.chain_id, enterprise=c.enterprise,
+                                    zone_id=c.zone_id) for c in approved])
+        attempt = 0
+        while True:
+            attempt += 1
+            state = await workflow.execute_activity("review.open_publicity", command, result_type=PublicityState,
+                                                    activity_id=f"open-publicity-{attempt}", **ACTIVITY_OPTIONS)
+            if state.status != "awaiting_calendar":
+                return state
+            # The end falls in a year the statutory calendar cannot count: review raised the alert;
+            # wait for an admin to load that year's schedule (never guessed), then try again.
+            self._status = "awaiting_calendar"
+            await workflow.sleep(CALENDAR_RETRY)
+
+    async def _start_pending(self, selection: SelectionRoundInput) -> None:
+        while self._pending:
+            signal = self._pending.pop(0)
+            candidacy = signal.candidacy
+            if candidacy.candidacy_id in self._children:
+                continue
+            self._candidacies[candidacy.candidacy_id] = signal
+            self._children[candidacy.candidacy_id] = await workflow.start_child_workflow(
+                "SelectionCandidacy",
+                CandidacyInput(candidacy=candidacy, approval_route=selection.approval_route, year=selection.year),
+                id=candidacy.candidacy_id, result_type=CandidacyOutcome,
+            )
+
+    @workflow.signal(name="nominated")
+    def nominated(self, signal: NominationSignal) -> None:
+        if signal.event_id in self._seen:
+            return
+        self._seen.add(signal.event_id)
+        self._pending.append(signal)
+
+    @workflow.signal(name="objection_verified")
+    def objection_verified(self, signal: ObjectionVerifiedSignal) -> None:
+        if signal.event_id in self._seen:
+            return
+        self._seen.add(signal.event_id)
+        self._verified += 1
+
+    @workflow.query(name="status")
+    def status(self) -> str:
+        return self._status
+
+    @workflow.query(name="publicity_ends_at")
+    def publicity_ends_at(self) -> str | None:
+        return self._ends_at.isoformat() if self._ends_at else None
