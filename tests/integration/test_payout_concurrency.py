@@ -2,6 +2,7 @@
 (row locks FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE on SQLite)."""
 from __future__ import annotations
 
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,9 +32,12 @@ def test_twenty_concurrent_identical_disbursements_pay_once(settings, databases)
     with Stack(settings, databases, services=("payout",)) as stack:
         stage_id = _approved_stage(stack)
         body = {"bank_reference": "ICBC-20260302-0001", "disbursed_on": "2026-03-02"}
+        start = threading.Barrier(20)
 
         def send(_: int):  # type: ignore[no-untyped-def]
             with finance(stack, "wang") as client:
+                client.get("/payout-stages", params={"limit": 1})  # connection open before the race
+                start.wait()
                 return client.post(f"/payout-stages/{stage_id}/disbursement", json=body,
                                    headers={"Idempotency-Key": "batch-2026-03-02/row-1"})
 
@@ -49,9 +53,12 @@ def test_twenty_concurrent_identical_disbursements_pay_once(settings, databases)
 def test_twenty_concurrent_different_disbursements_of_one_stage_pay_once(settings, databases):
     with Stack(settings, databases, services=("payout",)) as stack:
         stage_id = _approved_stage(stack)
+        start = threading.Barrier(20)
 
         def send(i: int):  # type: ignore[no-untyped-def]
             with finance(stack, f"clerk{i}") as client:
+                client.get("/payout-stages", params={"limit": 1})
+                start.wait()
                 return client.post(f"/payout-stages/{stage_id}/disbursement",
                                    json={"bank_reference": f"REF-{i}", "disbursed_on": "2026-03-02"})
 
@@ -85,3 +92,41 @@ def test_concurrent_awards_to_one_entity_never_exceed_its_yearly_cap(settings, d
             held = wf.get("/internal/prior-awards", params={"entity_id": who["uscc"], "year": 2026}).json()
         assert sum(a["amount_fen"] for a in held) == 90_000_000 <= 100_000_000
         assert len(table_rows(stack, "payout_plans")) == 3
+
+
+def test_a_second_disbursement_waits_for_the_first_and_is_refused(settings, databases):
+    """Deterministic interleaving at the service layer with separate sessions: while the first
+    disbursement holds the stage row (uncommitted), a second one must wait, then see it paid."""
+    from contracts.api.payout import RecordDisbursement
+    from infra.auth import Principal
+    from infra.errors import Conflict
+    from infra.uow import UnitOfWork
+    from services.payout.service_layer import stages
+
+    clerk = Principal(subject="wang@140400.city_finance_bureau", role="city_finance_bureau",
+                      organisation="140400.city_finance_bureau", region="140400")
+    with Stack(settings, databases, services=("payout",)) as stack:
+        stage_id = _approved_stage(stack)
+        runtime = stack.runtimes["payout"]
+        outcome: dict[str, object] = {}
+
+        def second() -> None:
+            with UnitOfWork(runtime, actor=clerk.as_actor()) as uow:
+                try:
+                    stages.disburse(uow, clerk, stage_id, RecordDisbursement(bank_reference="B-2", disbursed_on="2026-03-03"))
+                    uow.commit()
+                    outcome["second"] = "paid"
+                except Conflict as refused:
+                    outcome["second"] = refused.message
+
+        with UnitOfWork(runtime, actor=clerk.as_actor()) as first:
+            stages.disburse(first, clerk, stage_id, RecordDisbursement(bank_reference="B-1", disbursed_on="2026-03-02"))
+            racer = threading.Thread(target=second)
+            racer.start()
+            racer.join(timeout=1.0)  # the second is blocked on the stage row (or SQLite's write lock)
+            assert racer.is_alive()
+            first.commit()
+        racer.join()
+        assert "不能登记拨付" in str(outcome["second"])
+        assert _disbursements(stack, stage_id) == 1
+        assert journal_balanced(stack) and replay_matches(stack)
