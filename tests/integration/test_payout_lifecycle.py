@@ -107,3 +107,22 @@ def test_add_stage_appends_a_phase_and_counts_it_against_the_caps(settings, data
         assert [s["amount_fen"] for s in stages] == [15_000_000, 5_000_000]
         [event] = events(stack, "payout.stage.added")
         assert event["payload"]["sequence"] == 2 and event["correlation"] == plan["case_id"]
+
+
+def test_a_reused_idempotency_key_with_another_body_is_refused_and_writes_nothing(settings, databases):
+    with Stack(settings, databases, services=("payout",)) as stack:
+        stage_id = _open(stack, open_plan_body())["stages"][0]["id"]
+        with finance(stack, "zhang") as zhang, finance(stack, "li") as li:
+            zhang.post(f"/payout-stages/{stage_id}/preparation")
+            li.post(f"/payout-stages/{stage_id}/approval")
+            key = {"Idempotency-Key": "batch-1/row-7"}
+            first = zhang.post(f"/payout-stages/{stage_id}/disbursement",
+                               json={"bank_reference": "R-1", "disbursed_on": "2026-03-02"}, headers=key)
+            same = zhang.post(f"/payout-stages/{stage_id}/disbursement",
+                              json={"bank_reference": "R-1", "disbursed_on": "2026-03-02"}, headers=key)
+            other = zhang.post(f"/payout-stages/{stage_id}/disbursement",
+                               json={"bank_reference": "R-2", "disbursed_on": "2026-03-02"}, headers=key)
+        assert first.status_code == same.status_code == 201 and same.json() == first.json()
+        assert same.headers["Idempotent-Replay"] == "true"
+        assert other.status_code == 409 and "幂等键" in other.json()["message"]
+        assert sum(1 for e in table_rows(stack, "journal_entries") if e.kind == "disbursement") == 1

@@ -1,9 +1,9 @@
 """payout's HTTP API: the finance bureau's views; workflows open plans (internal)."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from contracts.api.payout import (AddPayoutStage, ClawBack, OpenPayoutPlan, PayoutPlanRef, PayoutStagePublic,
                                   RecordDisbursement, RecordFailure)
@@ -14,7 +14,9 @@ from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.payout.domain.plan import StageStatus
 from services.payout.service_layer import plans as service
-from services.payout.service_layer import stages
+from services.payout.service_layer import finance, stages
+from services.payout.service_layer.ledger import SHANGHAI
+from infra.clock import utcnow
 from services.payout.service_layer.plans import PayoutPlanPublic
 
 router = APIRouter(prefix="/payout-plans", tags=["payout-plans"], responses=ERROR_RESPONSES)
@@ -120,3 +122,58 @@ def retry(stage_id: str, uow: UowDep, idempotency: IdempotencyDep,
 def claw_back(stage_id: str, body: ClawBack, uow: UowDep, idempotency: IdempotencyDep,
               principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: stages.claw_back(uow, principal, stage_id, body), status_code=201)
+
+
+finance_router = APIRouter(prefix="/finance", tags=["finance"], responses=ERROR_RESPONSES)
+FINANCE_READERS = (*FINANCE_ROLES, "auditor", "workflow")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@finance_router.get("/payables", response_model=list[finance.PayableGroup], summary="未拨付应付款(按部门、条款、县区)")
+def outstanding_payables(uow: UowDep, principal: Principal = require_roles(*FINANCE_READERS)) -> list[finance.PayableGroup]:
+    return finance.outstanding_payables(uow, principal)
+
+
+@finance_router.get("/budget-execution", response_model=list[finance.FundExecution], summary="本年拨付与预算执行")
+def budget_execution(
+    uow: UowDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    principal: Principal = require_roles(*FINANCE_READERS),
+) -> list[finance.FundExecution]:
+    return finance.budget_execution(uow, principal, year)
+
+
+@finance_router.get("/recipients/{uscc}/history", response_model=finance.RecipientHistory, summary="收款单位拨付历史")
+def recipient_history(uscc: str, uow: UowDep,
+                      principal: Principal = require_roles(*FINANCE_READERS, "enterprise")) -> finance.RecipientHistory:
+    return finance.recipient_history(uow, principal, uscc)
+
+
+@finance_router.get(
+    "/bank-batch", response_class=Response, summary="导出已审批待拨付的银行批量文件(XLSX/CSV)",
+    responses={200: {"content": {XLSX: {}, "text/csv": {}}, "description": "中文表头, 金额单位元(两位小数), 末行合计"}},
+)
+def bank_batch(
+    uow: UowDep,
+    format: Annotated[Literal["xlsx", "csv"], Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx",
+    principal: Principal = require_roles(*FINANCE_READERS),
+) -> Response:
+    stamp = utcnow().astimezone(SHANGHAI).strftime("%Y%m%d")
+    if format == "csv":
+        return Response(finance.bank_batch_csv(uow, principal), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="bank-batch-{stamp}.csv"'})
+    return Response(finance.bank_batch_xlsx(uow, principal), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="bank-batch-{stamp}.xlsx"'})
+
+
+@finance_router.post("/budgets", response_model=finance.BudgetPublic, status_code=201, summary="载入资金来源年度预算")
+def load_budget(body: finance.LoadBudget, uow: UowDep, idempotency: IdempotencyDep,
+                principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: finance.load_budget(uow, principal, body), status_code=201)
+
+
+@finance_router.post("/cost-shares", response_model=finance.CostSharePublic, status_code=201,
+                     summary="载入条款在县(区)的市县分担比例")
+def load_cost_share(body: finance.LoadCostShare, uow: UowDep, idempotency: IdempotencyDep,
+                    principal: Principal = require_roles("city_finance_bureau")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: finance.load_cost_share(uow, principal, body), status_code=201)

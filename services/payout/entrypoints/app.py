@@ -36,5 +36,5 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
         runtime,
         title="duixian payout 资金拨付",
         description="财政局台账: 拨付计划、分期、记账与预算。",
-        routers=[api.router, api.stage_router, api.internal],
+        routers=[api.router, api.stage_router, api.finance_router, api.internal],
     )

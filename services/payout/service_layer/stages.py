@@ -118,7 +118,6 @@ def approve(uow: UnitOfWork, principal: Principal, stage_id: str) -> PayoutStage
                    plan_id=plan.id, memo=f"审批 {plan.case_id} 第{stage.sequence}期")
     stage.status, stage.funding = status, [[fund, amount] for fund, amount in funding]
     stage.approved_by, stage.approved_at = principal.subject, utcnow()
-    stage.year = stage.year or year
     return _finish(uow, plan, stage, "approve", before,
                    PayoutStageApproved(**_event_fields(plan, stage)))
 
@@ -166,9 +165,8 @@ def claw_back(uow: UnitOfWork, principal: Principal, stage_id: str, command: Cla
     before = _snapshot(stage)
     stage.status = _transition("claw_back", stage)
     funding = [(fund, amount) for fund, amount in stage.funding] or [(ledger_io.city_fund(plan.region), stage.amount_fen)]
-    year = stage.approved_at.year if stage.approved_at else (stage.year or ledger_io.current_year())
-    if stage.approved_at:
-        year = stage.approved_at.astimezone(ledger_io.SHANGHAI).year
+    # the commitment is released in the budget year it was made (the approval's year, Asia/Shanghai)
+    year = ledger_io.current_year(stage.approved_at) if stage.approved_at else (stage.year or ledger_io.current_year())
     ledger_io.post(uow, "clawback", ledger.clawback(plan.recipient_uscc, funding, year), stage_id=stage.id,
                    plan_id=plan.id, memo=f"追回: {command.reason}")
     ledger_io.release_caps(uow, list(stage.cap_keys), stage.amount_fen)

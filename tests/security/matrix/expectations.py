@@ -120,6 +120,15 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     **{("payout", "POST", f"/payout-stages/{{stage_id}}/{action}"): Route(
         SCENARIOS[f"stage_{action}"], (403, 403), each(FINANCE, (201, 404)))
        for action in ("preparation", "approval", "disbursement", "failure", "retry", "clawback")},
+    **{("payout", "GET", path): Route(listing(path), (403, 403), each(FINANCE + READ_ALL, (200, 200)))
+       for path in ("/finance/payables", "/finance/budget-execution", "/finance/bank-batch")},
+    ("payout", "GET", "/finance/recipients/{uscc}/history"): Route(
+        SCENARIOS["recipient_history"], (403, 403),
+        {"enterprise": (200, 404), **each(FINANCE, (200, 404)), **each(READ_ALL, (200, 200))}),
+    # loading reference data for another region's fund is refused outright (403): nothing to hide
+    ("payout", "POST", "/finance/budgets"): Route(SCENARIOS["load_budget"], (403, 403), each(FINANCE, (201, 403))),
+    ("payout", "POST", "/finance/cost-shares"): Route(
+        SCENARIOS["load_cost_share"], (403, 403), {"city_finance_bureau": (201, 403)}),
 }
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})

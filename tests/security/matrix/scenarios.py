@@ -431,3 +431,24 @@ def load_calendar_schedule(stack, me: Identity):  # type: ignore[no-untyped-def]
     body = {"year": year, "holidays": [{"date": f"{year}-01-01", "name": "元旦"}],
             "source": {"title": "授权矩阵测试用安排 (虚构)"}, "test_data": True}
     return _both(lambda: Call("POST", "/admin/calendar-schedules", body))
+
+
+@scenario("recipient_history")
+def recipient_history(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _plan("A"), _plan("B")
+    _add(stack, "payout", own, other)
+    _add(stack, "payout", *(PayoutStage(id=f"STG-M-{uuid.uuid4().hex[:10]}", plan_id=plan.id, sequence=1, amount_fen=100,
+                                        status="pending", clause_id=plan.clause_id) for plan in (own, other)))
+    return (Call("GET", f"/finance/recipients/{USCC['A']}/history"), Call("GET", f"/finance/recipients/{USCC['B']}/history"))
+
+
+@scenario("load_budget")
+def load_budget(stack, me: Identity):  # type: ignore[no-untyped-def]
+    return (Call("POST", "/finance/budgets", {"fund_id": "county:140423", "year": 2031, "amount_fen": 10**9}),
+            Call("POST", "/finance/budgets", {"fund_id": "county:140981", "year": 2031, "amount_fen": 10**9}))
+
+
+@scenario("load_cost_share")
+def load_cost_share(stack, me: Identity):  # type: ignore[no-untyped-def]
+    return (Call("POST", "/finance/cost-shares", {"clause_id": "cbf2020-13-sme", "county": "140423", "city_share_bp": 5000}),
+            Call("POST", "/finance/cost-shares", {"clause_id": "cbf2020-13-sme", "county": "140981", "city_share_bp": 5000}))

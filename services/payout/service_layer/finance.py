@@ -1,0 +1,292 @@
+"""The finance bureau's views over the ledger, the bank-batch export, and the reference data finance
+loads (budgets per fund and year, city/county cost shares per clause and county)."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from contracts.api.payout import PayoutStagePublic
+from contracts.common import format_yuan
+from infra.auth import Principal
+from infra.clock import utcnow
+from infra.errors import Forbidden, InvalidRequest, NotFound
+from infra.uow import UnitOfWork
+from policies.catalogue import load_catalogue
+from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage
+from services.payout.domain import ledger
+from services.payout.domain.plan import StageStatus
+from services.payout.service_layer import ledger as ledger_io
+from services.payout.service_layer.scope import plan_filter
+from services.payout.service_layer.stages import list_stages, public
+
+OUTSTANDING = (StageStatus.PENDING, StageStatus.PREPARED, StageStatus.APPROVED, StageStatus.FAILED)
+PAYABLE = (StageStatus.APPROVED, StageStatus.FAILED)
+
+
+class PayableGroup(BaseModel):
+    department_id: str
+    department_zh: str
+    clause_id: str
+    clause_zh: str
+    county: str
+    stages: int
+    approved_unpaid_fen: int = Field(description="已审批未拨付(应付)")
+    not_yet_approved_fen: int = Field(description="待编制/待审批")
+
+
+class FundExecution(BaseModel):
+    fund_id: str
+    year: int
+    budget_fen: int | None = Field(description="已载入的预算; 未载入为 null")
+    committed_fen: int = Field(description="已审批占用")
+    disbursed_fen: int = Field(description="本年已拨付")
+    remaining_fen: int | None
+
+
+class JournalLinePublic(BaseModel):
+    account: str
+    amount_fen: int
+
+
+class JournalEntryPublic(BaseModel):
+    id: str
+    kind: str
+    stage_id: str | None
+    posted_by: str
+    posted_at: datetime
+    memo: str
+    lines: list[JournalLinePublic]
+
+
+class RecipientHistory(BaseModel):
+    uscc: str
+    name: str
+    stages: list[PayoutStagePublic]
+    journal: list[JournalEntryPublic]
+    approved_fen: int
+    disbursed_fen: int
+    recovered_fen: int
+
+
+class LoadBudget(BaseModel):
+    fund_id: str = Field(pattern=r"^(city|county):[0-9]{6}$", description="资金来源, 如 city:140400 或 county:140423")
+    year: int = Field(ge=2000, le=2100)
+    amount_fen: int = Field(ge=0, le=1_000_000_000_000, description="预算金额(分)")
+
+
+class BudgetPublic(LoadBudget):
+    loaded_by: str
+    loaded_at: datetime
+
+
+class LoadCostShare(BaseModel):
+    clause_id: str = Field(min_length=1, max_length=64)
+    county: str = Field(pattern=r"^[0-9]{6}$", description="县(区)行政区划代码")
+    city_share_bp: int = Field(ge=0, le=10_000, description="市级承担比例(万分之), 其余由县级承担; 如 5000 = 各半")
+
+
+class CostSharePublic(LoadCostShare):
+    loaded_by: str
+    loaded_at: datetime
+
+
+def _region_prefix(principal: Principal) -> str | None:
+    """None: every fund; else the region prefix of the funds the caller may act on."""
+    if principal.role in ("auditor", "workflow"):
+        return None
+    if principal.region is None:
+        return "-"
+    return principal.region[:4] if principal.region.endswith("00") else principal.region
+
+
+def _fund_in_scope(principal: Principal, fund_id: str) -> bool:
+    prefix = _region_prefix(principal)
+    if prefix is None:
+        return True
+    kind, region = fund_id.split(":", 1)
+    if principal.role == "county_finance" and kind != "county":
+        return False
+    return region.startswith(prefix)
+
+
+def _scoped(principal: Principal, query):  # type: ignore[no-untyped-def]
+    condition = plan_filter(principal)
+    return query if condition is None else query.where(condition)
+
+
+def outstanding_payables(uow: UnitOfWork, principal: Principal) -> list[PayableGroup]:
+    catalogue = load_catalogue()
+    query = _scoped(principal, select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
+                    .where(col(PayoutStage.status).in_(OUTSTANDING)))
+    groups: dict[tuple[str, str, str], PayableGroup] = {}
+    for stage, plan in uow.session.exec(query):
+        clause_id = stage.clause_id or plan.clause_id
+        clause = catalogue.get(clause_id) if clause_id in catalogue else None
+        department = clause.departments[0] if clause else None
+        key = (department.id if department else "unknown", clause_id, plan.region)
+        group = groups.setdefault(key, PayableGroup(
+            department_id=key[0], department_zh=department.name_zh if department else "未知", clause_id=clause_id,
+            clause_zh=f"{clause.document_number} {clause.clause_number} {clause.title_zh}" if clause else clause_id,
+            county=plan.region, stages=0, approved_unpaid_fen=0, not_yet_approved_fen=0))
+        group.stages += 1
+        if stage.status in PAYABLE:
+            group.approved_unpaid_fen += stage.amount_fen
+        else:
+            group.not_yet_approved_fen += stage.amount_fen
+    return sorted(groups.values(), key=lambda g: (g.department_id, g.clause_id, g.county))
+
+
+def budget_execution(uow: UnitOfWork, principal: Principal, year: int | None) -> list[FundExecution]:
+    year = year or ledger_io.current_year()
+    budgets = {b.fund_id: b.amount_fen for b in uow.session.exec(select(Budget).where(Budget.year == year))}
+    committed: dict[str, int] = {}
+    suffix = f":{year}"
+    for account in uow.session.exec(select(LedgerAccount).where(col(LedgerAccount.code).startswith("fund:"))):
+        if account.code.endswith(suffix):
+            committed[account.code[len("fund:"):-len(suffix)]] = account.balance_fen
+    disbursed: dict[str, int] = defaultdict(int)
+    paid = select(PayoutStage).where(PayoutStage.status == StageStatus.DISBURSED)
+    for stage in uow.session.exec(paid):
+        if stage.disbursed_on is not None and stage.disbursed_on.year == year:
+            for fund, amount in stage.funding:
+                disbursed[fund] += amount
+    funds = sorted(set(budgets) | set(committed) | set(disbursed))
+    return [FundExecution(fund_id=f, year=year, budget_fen=budgets.get(f), committed_fen=committed.get(f, 0),
+                          disbursed_fen=disbursed.get(f, 0),
+                          remaining_fen=None if f not in budgets else budgets[f] - committed.get(f, 0))
+            for f in funds if _fund_in_scope(principal, f)]
+
+
+def recipient_history(uow: UnitOfWork, principal: Principal, uscc: str) -> RecipientHistory:
+    query = _scoped(principal, select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
+                    .where(PayoutPlan.recipient_uscc == uscc)
+                    .order_by(col(PayoutPlan.opened_at), col(PayoutStage.sequence)))
+    rows = list(uow.session.exec(query))
+    if not rows:
+        raise NotFound("该收款单位无拨付记录或不在您的权限范围内", uscc=uscc)
+    stage_ids = [stage.id for stage, _ in rows]
+    entries = list(uow.session.exec(select(JournalEntry).where(col(JournalEntry.stage_id).in_(stage_ids))
+                                    .order_by(col(JournalEntry.posted_at))))
+    lines: dict[str, list[JournalLinePublic]] = defaultdict(list)
+    if entries:
+        for line in uow.session.exec(select(JournalLine).where(col(JournalLine.entry_id).in_([e.id for e in entries]))):
+            lines[line.entry_id].append(JournalLinePublic(account=line.account, amount_fen=line.amount_fen))
+    stages = [public(plan, stage) for stage, plan in rows]
+    return RecipientHistory(
+        uscc=uscc, name=rows[0][1].recipient_name, stages=stages,
+        journal=[JournalEntryPublic(id=e.id, kind=e.kind, stage_id=e.stage_id, posted_by=e.posted_by, posted_at=e.posted_at,
+                                    memo=e.memo, lines=lines[e.id]) for e in entries],
+        approved_fen=sum(s.amount_fen for s in stages if s.approved_by),
+        disbursed_fen=sum(s.amount_fen for s in stages if s.status == StageStatus.DISBURSED),
+        recovered_fen=sum(s.recovered_fen or 0 for s in stages))
+
+
+# ---- bank batch ------------------------------------------------------------------------------
+
+BATCH_HEADERS = ["序号", "拨付分期编号", "案件编号", "收款单位", "统一社会信用代码", "所在县(区)", "政策条款", "期次",
+                 "金额(元)", "资金来源", "审批人", "审批时间"]
+
+
+def _batch_rows(uow: UnitOfWork, principal: Principal) -> list[PayoutStagePublic]:
+    return list_stages(uow, principal, status=StageStatus.APPROVED, limit=10_000, offset=0)
+
+
+def _row(i: int, s: PayoutStagePublic) -> list[object]:
+    catalogue = load_catalogue()
+    clause = catalogue.get(s.clause_id) if s.clause_id in catalogue else None
+    clause_zh = f"{clause.document_number} {clause.clause_number}" if clause else s.clause_id
+    funding = "; ".join(f"{fund} {format_yuan(amount)}" for fund, amount in s.funding)
+    approved = s.approved_at.astimezone(ledger_io.SHANGHAI).strftime("%Y-%m-%d %H:%M") if s.approved_at else ""
+    return [i, s.id, s.case_id, s.recipient.name, s.recipient.uscc, s.recipient.region, clause_zh, s.sequence,
+            s.amount_fen, funding, s.approved_by or "", approved]
+
+
+def bank_batch_csv(uow: UnitOfWork, principal: Principal) -> bytes:
+    """UTF-8 with BOM (so Excel opens the Chinese), amounts in yuan with two decimals, a total row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(BATCH_HEADERS)
+    stages = _batch_rows(uow, principal)
+    for i, stage in enumerate(stages, 1):
+        row = _row(i, stage)
+        row[8] = format_yuan(stage.amount_fen)
+        writer.writerow(row)
+    writer.writerow(["合计", f"{len(stages)}笔", "", "", "", "", "", "", format_yuan(sum(s.amount_fen for s in stages)),
+                     "", "", ""])
+    return "\ufeff".encode() + out.getvalue().encode("utf-8")
+
+
+def bank_batch_xlsx(uow: UnitOfWork, principal: Principal) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "待拨付"
+    sheet.append(BATCH_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    stages = _batch_rows(uow, principal)
+    for i, stage in enumerate(stages, 1):
+        row = _row(i, stage)
+        row[8] = Decimal(stage.amount_fen) / 100  # exact: integer fen to yuan
+        sheet.append(row)
+        sheet.cell(row=i + 1, column=9).number_format = "#,##0.00"
+    sheet.append(["合计", f"{len(stages)}笔", None, None, None, None, None, None,
+                  Decimal(sum(s.amount_fen for s in stages)) / 100])
+    sheet.cell(row=len(stages) + 2, column=9).number_format = "#,##0.00"
+    for column, width in zip("ABCDEFGHIJKL", (6, 24, 20, 30, 22, 10, 30, 6, 16, 30, 30, 18)):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- reference data finance loads ------------------------------------------------------------
+
+def load_budget(uow: UnitOfWork, principal: Principal, command: LoadBudget) -> BudgetPublic:
+    if not _fund_in_scope(principal, command.fund_id):
+        raise Forbidden("只能载入本级/本辖区资金来源的预算", fund_id=command.fund_id)
+    existing = uow.session.exec(select(Budget).where(Budget.fund_id == command.fund_id, Budget.year == command.year)
+                                .with_for_update()).first()
+    before = {"amount_fen": existing.amount_fen} if existing else None
+    budget = existing or Budget(fund_id=command.fund_id, year=command.year, amount_fen=0, loaded_by="", loaded_at=utcnow())
+    committed_account = uow.session.get(LedgerAccount, ledger.fund_account(command.fund_id, command.year))
+    committed = committed_account.balance_fen if committed_account else 0
+    if command.amount_fen < committed:
+        raise InvalidRequest.on("amount_fen", f"预算不能低于已审批占用的 {format_yuan(committed)} 元", committed_fen=committed)
+    budget.amount_fen, budget.loaded_by, budget.loaded_at = command.amount_fen, principal.subject, utcnow()
+    uow.session.add(budget)
+    uow.audit("budget.load", "budget", f"{command.fund_id}:{command.year}", before=before,
+              after={"amount_fen": command.amount_fen})
+    return BudgetPublic(fund_id=budget.fund_id, year=budget.year, amount_fen=budget.amount_fen, loaded_by=budget.loaded_by,
+                        loaded_at=budget.loaded_at)
+
+
+def load_cost_share(uow: UnitOfWork, principal: Principal, command: LoadCostShare) -> CostSharePublic:
+    catalogue = load_catalogue()
+    if command.clause_id not in catalogue:
+        raise InvalidRequest.on("clause_id", f"未知条款 {command.clause_id}: 不在政策目录中")
+    clause = catalogue.get(command.clause_id)
+    if clause.cost_sharing is None:
+        raise InvalidRequest.on("clause_id", f"条款 {clause.id}({clause.document_number} {clause.clause_number})未规定市县财政分担")
+    if command.county.endswith("00"):
+        raise InvalidRequest.on("county", "须为县(区)行政区划代码, 不能是市级代码")
+    if principal.role != "city_finance_bureau" or not command.county.startswith((principal.region or "-")[:4]):
+        raise Forbidden("分担比例由本市财政局为其辖区内的县(区)载入", county=command.county)
+    existing = uow.session.get(CostShare, (command.clause_id, command.county))
+    before = {"city_share_bp": existing.city_share_bp} if existing else None
+    share = existing or CostShare(clause_id=command.clause_id, county=command.county, city_share_bp=0, loaded_by="",
+                                  loaded_at=utcnow())
+    share.city_share_bp, share.loaded_by, share.loaded_at = command.city_share_bp, principal.subject, utcnow()
+    uow.session.add(share)
+    uow.audit("cost_share.load", "cost_share", f"{command.clause_id}:{command.county}", before=before,
+              after={"city_share_bp": command.city_share_bp})
+    return CostSharePublic(clause_id=share.clause_id, county=share.county, city_share_bp=share.city_share_bp,
+                           loaded_by=share.loaded_by, loaded_at=share.loaded_at)
