@@ -38,6 +38,7 @@ WORKFLOW_BRIDGE = QueueSpec(
     name="workflows.bridge",
     bindings=(
         "intake.application.submitted",
+        "intake.application.resubmitted",
         "intake.referral.registered",
         "intake.referral.progress_reported",
         "review.decision.recorded",

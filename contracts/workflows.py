@@ -24,6 +24,7 @@ class DecisionSignal(BaseModel):
     reason: str
     decided_by: str
     determination: DeterminationRef | None = None
+    missing_items: list[str] = Field(default_factory=list)
 
 
 class PayoutStageSignal(BaseModel):

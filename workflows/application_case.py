@@ -15,9 +15,9 @@ with workflow.unsafe.imports_passed_through():
 
     from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef, PriorAwardList, PriorAwardsQuery
     from contracts.api.review import PriorAwardRef
-    from contracts.workflows import ApplicationCaseInput, DecisionSignal, PayoutStageSignal
+    from contracts.workflows import ApplicationCaseInput, DecisionSignal, PayoutStageSignal, ResubmissionSignal
     from workflows.payout_steps import PayoutTracker
-    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, review_through, route_for
+    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, review_through, route_for
 
 
 class CaseOutcome(BaseModel):
@@ -34,6 +34,7 @@ class ApplicationCaseWorkflow:
     def __init__(self) -> None:
         self._inbox = DecisionInbox()
         self._payout = PayoutTracker()
+        self._supplements = SupplementInbox()
         self._status = "routing"
 
     @workflow.run
@@ -43,7 +44,7 @@ class ApplicationCaseWorkflow:
         decision = await review_through(
             self._inbox, route, case_id=case.case_id, clause_id=case.clause_id, applicant=case.applicant,
             title=f"{route.clause_title} — {case.applicant.name}", facts=case.facts,
-            load_prior_awards=lambda: self._prior_awards(case),
+            load_prior_awards=lambda: self._prior_awards(case), supplements=self._supplements,
         )
         if decision.decision != "approve" or decision.determination is None:
             self._status = "rejected"
@@ -85,9 +86,13 @@ class ApplicationCaseWorkflow:
     def payout_stage_changed(self, signal: PayoutStageSignal) -> None:
         self._payout.receive(signal)
 
+    @workflow.signal(name="resubmitted")
+    def resubmitted(self, signal: ResubmissionSignal) -> None:
+        self._supplements.receive(signal)
+
     @workflow.query(name="status")
     def status(self) -> str:
-        return self._status
+        return "supplement_requested" if self._supplements.waiting else self._status
 
     @workflow.query(name="applied_events")
     def applied_events(self) -> list[str]:

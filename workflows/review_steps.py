@@ -14,7 +14,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from contracts.api.review import OpenTask, PriorAwardRef, TaskRef
     from contracts.common import ApplicantRef
-    from contracts.workflows import DecisionSignal
+    from contracts.workflows import DecisionSignal, ResubmissionSignal
     from workflows.activities.routing import Route, RouteQuery
 
 ACTIVITY_OPTIONS: dict[str, Any] = dict(
@@ -40,6 +40,31 @@ class DecisionInbox:
         return self.decisions[task_id]
 
 
+class SupplementInbox:
+    """Supplements (补正) the applicant sent after a department asked for one; each applied once."""
+
+    def __init__(self) -> None:
+        self.received: list[ResubmissionSignal] = []
+        self.seen_events: set[str] = set()
+        self.requested = 0
+
+    @property
+    def waiting(self) -> bool:
+        return self.requested > len(self.received)
+
+    def receive(self, signal: ResubmissionSignal) -> None:
+        if signal.event_id in self.seen_events or not self.waiting:
+            return
+        self.seen_events.add(signal.event_id)
+        self.received.append(signal)
+
+    async def wait_for_next(self) -> ResubmissionSignal:
+        self.requested += 1
+        number = self.requested
+        await workflow.wait_condition(lambda: len(self.received) >= number)
+        return self.received[number - 1]
+
+
 async def route_for(clause_id: str, region: str) -> Route:
     return await workflow.execute_activity(
         "policies.review_route", RouteQuery(clause_id=clause_id, region=region), result_type=Route,
@@ -59,11 +84,14 @@ async def review_through(
     prior_awards: list[PriorAwardRef] | None = None,
     load_prior_awards: Callable[[], Awaitable[list[PriorAwardRef]]] | None = None,
     round_key: str = "",
+    supplements: SupplementInbox | None = None,
 ) -> DecisionSignal:
     """The decision that ends the route: the first rejection, or the determining approval.
 
     `load_prior_awards` is called just before the determining step, so the awards counted are
-    the ledger's as of the determination, not of the application."""
+    the ledger's as of the determination, not of the application. With `supplements`, a request
+    for a supplement (补正) waits for the applicant's resubmission and reopens the same step with
+    the facts as resubmitted and the working days the step had left; without, it ends the route."""
     if not route.steps:
         from temporalio.exceptions import ApplicationError
 
@@ -73,25 +101,34 @@ async def review_through(
         last = number == len(route.steps)
         if last and load_prior_awards is not None:
             prior_awards = [*(prior_awards or []), *await load_prior_awards()]
-        task = await workflow.execute_activity(
-            "review.open_task",
-            OpenTask(
-                case_id=case_id,
-                kind="case_determination" if last else "case_review",
-                title=f"{title}（{'核定' if last else '审核'}）",
-                assignee_role=step.role,
-                assignee_org=step.organisation,
-                clause_id=clause_id,
-                applicant=applicant,
-                facts=facts,
-                prior_awards=prior_awards or [],
-                due_working_days=DUE_WORKING_DAYS,
-            ),
-            result_type=TaskRef,
-            activity_id=f"open-task{round_key}-{number}",
-            **ACTIVITY_OPTIONS,
-        )
-        decision = await inbox.wait_for(task.task_id)
+        resumes: str | None = None
+        attempt = 1
+        while True:
+            task = await workflow.execute_activity(
+                "review.open_task",
+                OpenTask(
+                    case_id=case_id,
+                    kind="case_determination" if last else "case_review",
+                    title=f"{title}（{'核定' if last else '审核'}{'·补正后' if resumes else ''}）",
+                    assignee_role=step.role,
+                    assignee_org=step.organisation,
+                    clause_id=clause_id,
+                    applicant=applicant,
+                    facts=facts,
+                    prior_awards=prior_awards or [],
+                    due_working_days=DUE_WORKING_DAYS,
+                    resumes_task_id=resumes,
+                ),
+                result_type=TaskRef,
+                activity_id=f"open-task{round_key}-{number}" + (f"-supplemented-{attempt}" if resumes else ""),
+                **ACTIVITY_OPTIONS,
+            )
+            decision = await inbox.wait_for(task.task_id)
+            if decision.decision != "supplement" or supplements is None:
+                break
+            resubmission = await supplements.wait_for_next()
+            facts = resubmission.facts or facts
+            resumes, attempt = task.task_id, attempt + 1
         if decision.decision != "approve":
             return decision
     assert decision is not None

@@ -35,6 +35,10 @@ class OpenTask(BaseModel):
         default_factory=list, description="该主体/项目已核定的奖励, 供核定时计算累计上限与互斥"
     )
     due_working_days: int | None = Field(default=None, ge=1, le=250, description="办理时限(工作日)")
+    resumes_task_id: str | None = Field(
+        default=None, max_length=64,
+        description="补正后重新派发: 时限从原待办剩余的工作日继续计算 (补正期间停止计时)",
+    )
 
 
 class TaskRef(BaseModel):

@@ -18,6 +18,14 @@ class ApplicationSubmitted(BaseModel):
     submitted_at: datetime
 
 
+@event("intake.application.resubmitted", summary="补正材料已提交 — the applicant supplied what a department asked for")
+class ApplicationResubmitted(BaseModel):
+    application_id: str
+    facts: dict[str, Any] = Field(default_factory=dict, description="申报事实 after the supplement")
+    note: str = ""
+    resubmitted_at: datetime
+
+
 class ReferralProjectRef(BaseModel):
     project_id: str
     referrer: ApplicantRef

@@ -3,12 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from contracts.common import DeterminationRef
 from contracts.registry import event
 
-Decision = Literal["approve", "reject"]
+Decision = Literal["approve", "reject", "supplement"]
 
 
 @event("review.task.opened", summary="待办已创建 — a task was addressed to an organisation and role")
@@ -31,3 +31,4 @@ class DecisionRecorded(BaseModel):
     reason: str
     decided_by: str
     determination: DeterminationRef | None = None
+    missing_items: list[str] = Field(default_factory=list, description="补正: what the applicant must supply")

@@ -7,7 +7,12 @@ from typing import Callable
 from pydantic import BaseModel
 
 from contracts.envelope import EventEnvelope
-from contracts.events.intake import ApplicationSubmitted, ReferralProgressReported, ReferralRegistered
+from contracts.events.intake import (
+    ApplicationResubmitted,
+    ApplicationSubmitted,
+    ReferralProgressReported,
+    ReferralRegistered,
+)
 from contracts.events.payout import (
     PayoutStageApproved,
     PayoutStageClawedBack,
@@ -64,8 +69,14 @@ def _decision_recorded(envelope: EventEnvelope) -> list[Action]:
         reason=event.reason,
         decided_by=event.decided_by,
         determination=event.determination,
+        missing_items=event.missing_items,
     )
     return [SignalWorkflow(event.case_id, "decision_recorded", signal)]
+
+
+def _application_resubmitted(envelope: EventEnvelope) -> list[Action]:
+    event = ApplicationResubmitted.model_validate(envelope.payload)
+    return [SignalWorkflow(event.application_id, "resubmitted", ResubmissionSignal(event_id=str(envelope.id), facts=event.facts))]
 
 
 def _referral_registered(envelope: EventEnvelope) -> list[Action]:
@@ -131,6 +142,7 @@ ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
     "intake.selection.resubmitted": _candidacy_resubmitted,
     "review.selection.objection_verified": _objection_verified,
     "intake.application.submitted": _application_submitted,
+    "intake.application.resubmitted": _application_resubmitted,
     "review.decision.recorded": _decision_recorded,
     "intake.referral.registered": _referral_registered,
     "intake.referral.progress_reported": _referral_progress,

@@ -7,6 +7,7 @@ from enum import StrEnum
 class ApplicationStatus(StrEnum):
     SUBMITTED = "submitted"
     UNDER_REVIEW = "under_review"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
     APPROVED = "approved"
     REJECTED = "rejected"
     PAYOUT_PLANNED = "payout_planned"
@@ -18,6 +19,7 @@ class ApplicationStatus(StrEnum):
 STATUS_LABELS = {
     ApplicationStatus.SUBMITTED: "已提交",
     ApplicationStatus.UNDER_REVIEW: "审核中",
+    ApplicationStatus.SUPPLEMENT_REQUESTED: "待补正",
     ApplicationStatus.APPROVED: "审核通过",
     ApplicationStatus.REJECTED: "未通过",
     ApplicationStatus.PAYOUT_PLANNED: "已建立拨付计划",
@@ -30,6 +32,7 @@ STATUS_LABELS = {
 _ORDER = {
     ApplicationStatus.SUBMITTED: 0,
     ApplicationStatus.UNDER_REVIEW: 1,
+    ApplicationStatus.SUPPLEMENT_REQUESTED: 1,
     ApplicationStatus.APPROVED: 2,
     ApplicationStatus.REJECTED: 2,
     ApplicationStatus.PAYOUT_PLANNED: 3,
@@ -41,3 +44,8 @@ _ORDER = {
 
 def advance(current: ApplicationStatus, proposed: ApplicationStatus) -> ApplicationStatus:
     return proposed if _ORDER[proposed] > _ORDER[current] else current
+
+
+def request_supplement(current: ApplicationStatus) -> ApplicationStatus:
+    """A department asked for a supplement (补正): only a case still in review waits for the applicant."""
+    return ApplicationStatus.SUPPLEMENT_REQUESTED if _ORDER[current] <= 1 else current

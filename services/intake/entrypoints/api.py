@@ -11,7 +11,12 @@ from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.intake.domain.application import ApplicationStatus
 from services.intake.service_layer import applications as service
-from services.intake.service_layer.applications import ApplicationPublic, SubmitApplication, TimelineEntryPublic
+from services.intake.service_layer.applications import (
+    ApplicationPublic,
+    ResubmitApplication,
+    SubmitApplication,
+    TimelineEntryPublic,
+)
 
 router = APIRouter(prefix="/applications", tags=["applications"], responses=ERROR_RESPONSES)
 
@@ -40,3 +45,10 @@ def get_application(application_id: str, principal: PrincipalDep, uow: UowDep) -
 @router.get("/{application_id}/timeline", response_model=list[TimelineEntryPublic], summary="办理记录")
 def get_timeline(application_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
     return service.timeline(uow, principal, application_id)
+
+
+@router.post("/{application_id}/supplements", status_code=201, response_model=ApplicationPublic,
+             summary="提交补正材料 (审核部门要求补正后)")
+def resubmit(application_id: str, body: ResubmitApplication, principal: PrincipalDep, uow: UowDep,
+             idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.resubmit(uow, principal, application_id, body), status_code=201)

@@ -10,10 +10,10 @@ from sqlmodel import col, select
 
 from contracts.common import ApplicantRef
 from contracts.envelope import EventEnvelope
-from contracts.events.intake import ApplicationSubmitted
+from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
 from infra.auth import Principal
 from infra.clock import utcnow
-from infra.errors import Forbidden, NotFound
+from infra.errors import Conflict, Forbidden, NotFound
 from infra.uow import UnitOfWork
 from services.intake.adapters.orm import Application, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
@@ -27,6 +27,11 @@ class SubmitApplication(BaseModel):
     clause_id: str = Field(max_length=64, description="申报条款标识, 见 duixian policy list")
     applicant: ApplicantRef
     facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 各条款所需字段见条款说明")
+
+
+class ResubmitApplication(BaseModel):
+    facts: dict[str, Any] | None = Field(default=None, description="补正后的完整申报事实; 省略则不变")
+    note: str = Field(default="", max_length=2000, description="补正说明 (所补材料、更正事项)")
 
 
 class ApplicationPublic(BaseModel):
@@ -95,6 +100,33 @@ def open_application(
     add_timeline(uow, envelope, note or f"{command.applicant.name} 提交申请 ({command.clause_id})")
     uow.audit("application.submit", "application", application.id, after=public(application).model_dump(mode="json"))
     return public(application)
+
+
+def resubmit(uow: UnitOfWork, principal: Principal, application_id: str, command: ResubmitApplication) -> ApplicationPublic:
+    """The applicant supplies what a department asked for; the case's workflow reopens the step."""
+    application = get_application(uow, principal, application_id)
+    if principal.role not in APPLICANT_ROLES or application.applicant_uscc != principal.organisation:
+        raise Forbidden("只有申报单位本身可以提交补正材料")
+    if application.status != ApplicationStatus.SUPPLEMENT_REQUESTED:
+        raise Conflict(f"当前状态为「{STATUS_LABELS[ApplicationStatus(application.status)]}」，无需补正",
+                       status=application.status)
+    before = public(application).model_dump(mode="json")
+    facts = application.facts
+    if command.facts is not None:
+        facts = clauses.with_applicant_identity(application.clause_id, application.applicant_uscc, command.facts)
+        clauses.check_application(application.clause_id, application.applicant_kind, facts)
+    now = utcnow()
+    application.facts, application.status, application.updated_at = facts, ApplicationStatus.UNDER_REVIEW, now
+    uow.session.add(application)
+    envelope = uow.publish(
+        ApplicationResubmitted(application_id=application.id, facts=facts, note=command.note, resubmitted_at=now),
+        correlation_id=application.id,
+    )
+    add_timeline(uow, envelope, f"提交补正材料{('：' + command.note) if command.note else ''}",
+                 {"facts_changed": command.facts is not None})
+    result = public(application)
+    uow.audit("application.resubmit", "application", application.id, before=before, after=result.model_dump(mode="json"))
+    return result
 
 
 def get_application(uow: UnitOfWork, principal: Principal, application_id: str) -> Application:

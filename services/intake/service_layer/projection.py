@@ -19,7 +19,7 @@ from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
 from services.intake.adapters.orm import Application, ReferralProject
-from services.intake.domain.application import ApplicationStatus, advance
+from services.intake.domain.application import ApplicationStatus, advance, request_supplement
 from services.intake.service_layer import selection
 from services.intake.service_layer.applications import add_timeline
 
@@ -37,6 +37,17 @@ def _advance(uow: UnitOfWork, case_id: str, status: ApplicationStatus) -> None:
         uow.session.add(application)
 
 
+def _supplement_requested(uow: UnitOfWork, case_id: str) -> None:
+    application = uow.session.exec(select(Application).where(Application.id == case_id)).first()
+    if application is None:
+        return
+    new_status = request_supplement(ApplicationStatus(application.status))
+    if new_status != application.status:
+        application.status = new_status
+        application.updated_at = utcnow()
+        uow.session.add(application)
+
+
 def on_task_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = TaskOpened.model_validate(envelope.payload)
     _advance(uow, event.case_id, ApplicationStatus.UNDER_REVIEW)
@@ -47,6 +58,11 @@ def on_task_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
 
 def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = DecisionRecorded.model_validate(envelope.payload)
+    if event.decision == "supplement":
+        _supplement_requested(uow, event.case_id)
+        add_timeline(uow, envelope, f"要求补正: {event.reason}；所缺材料或事项: {'；'.join(event.missing_items)}",
+                     {"task_id": event.task_id, "decision": event.decision, "missing_items": event.missing_items})
+        return
     status = ApplicationStatus.APPROVED if event.decision == "approve" else ApplicationStatus.REJECTED
     _advance(uow, event.case_id, status)
     if (candidacy_status := SELECTION_STATUS.get((event.kind, event.decision))) is not None:

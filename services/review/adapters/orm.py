@@ -51,6 +51,7 @@ class Decision(ReviewTable, table=True):
     id: str = Field(primary_key=True, max_length=64)
     task_id: str = Field(index=True, unique=True, max_length=64, foreign_key="tasks.id")
     decision: str = Field(max_length=32)
+    missing_items: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     reason: str = Field(max_length=2000)
     decided_by: str = Field(max_length=128)
     decided_role: str = Field(max_length=64)

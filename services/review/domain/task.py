@@ -1,6 +1,8 @@
 """Task states and the rules of deciding one (pure)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -12,7 +14,10 @@ class TaskStatus(StrEnum):
 
 STATUS_LABELS = {TaskStatus.OPEN: "待办理", TaskStatus.DECIDED: "已办结", TaskStatus.CANCELLED: "已撤销"}
 
-DECISION_LABELS = {"approve": "通过", "reject": "不通过"}
+DECISION_LABELS = {"approve": "通过", "reject": "不通过", "supplement": "要求补正"}
+
+# Task kinds of an application case, where a department may ask the applicant for a supplement (补正).
+SUPPLEMENT_KINDS = frozenset({"case_review", "case_determination"})
 
 # Task kinds whose approval fixes an award amount (核定) with the policy calculator.
 DETERMINING_KINDS = frozenset({"case_determination"})
@@ -24,3 +29,13 @@ KIND_LABELS = {"case_review": "审核", "case_determination": "核定",
                # selection of chain_leader / chain_core (晋政办发〔2023〕44号, seed 004 §10.3)
                "city_recommendation": "遴选推荐", "completeness_check": "完整性核查", "expert_review": "专家评审",
                "chief_review": "链长审核", "lead_unit_submission": "牵头单位报送", "selection_approval": "审定"}
+
+
+def remaining_working_days(is_working_day: Callable[[date], bool], interrupted_on: date, due_on: date) -> int:
+    """Working days a task still had when a supplement request stopped its clock: those after the
+    day it stopped, up to and including the due day (at least 1, so a resumed task is never born late)."""
+    remaining, day = 0, interrupted_on + timedelta(days=1)
+    while day <= due_on:
+        remaining += is_working_day(day)
+        day += timedelta(days=1)
+    return max(remaining, 1)

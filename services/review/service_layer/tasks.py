@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any, Literal
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
 import structlog
 from pydantic import BaseModel, Field
@@ -13,15 +13,23 @@ from contracts.api.review import OpenTask, TaskRef
 from contracts.common import ApplicantRef, DeterminationRef
 from contracts.events.review import DecisionRecorded, TaskOpened
 from infra.auth import Principal
-from infra.clock import utcnow
-from infra.errors import Conflict, NotFound
+from infra.clock import SHANGHAI, as_utc, utcnow
+from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from policies.calculator import PriorAward
 from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
 from services.review.adapters.orm import Decision, Task
 from infra.four_eyes import require_different_person
-from services.review.domain.task import APPROVAL_KINDS, DETERMINING_KINDS, KIND_LABELS, STATUS_LABELS, TaskStatus
+from services.review.domain.task import (
+    APPROVAL_KINDS,
+    DETERMINING_KINDS,
+    KIND_LABELS,
+    STATUS_LABELS,
+    SUPPLEMENT_KINDS,
+    TaskStatus,
+    remaining_working_days,
+)
 from services.review.service_layer import tier_tables
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import actionable_filter, task_filter
@@ -30,10 +38,14 @@ log = structlog.get_logger(__name__)
 
 
 class DecideTask(BaseModel):
-    decision: Literal["approve", "reject"] = Field(description="approve 通过 / reject 不通过")
+    decision: Literal["approve", "reject", "supplement"] = Field(
+        description="approve 通过 / reject 不通过 / supplement 要求补正 (申报案件; 补正期间停止计时)")
     reason: str = Field(min_length=1, max_length=2000, description="意见或理由")
     verified_facts: dict[str, Any] | None = Field(
         default=None, description="核实后的事实; 省略则以申报事实核定"
+    )
+    missing_items: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=30, description="要求补正时须列明所缺材料或事项"
     )
 
 
@@ -41,6 +53,7 @@ class DecisionPublic(BaseModel):
     task_id: str
     decision: str
     reason: str
+    missing_items: list[str] = Field(default_factory=list)
     decided_by: str
     decided_at: datetime
     determination: DeterminationRef | None
@@ -79,7 +92,7 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
         status=TaskStatus.OPEN,
         opened_by=uow.actor.subject,
         opened_at=now,
-        due_at=_due_at(now, command.due_working_days),
+        due_at=_resumed_due_at(uow, command, now) if command.resumes_task_id else _due_at(now, command.due_working_days),
     )
     uow.session.add(task)
     uow.publish(
@@ -109,6 +122,28 @@ def _due_at(now: datetime, working_days: int | None) -> datetime | None:
         return None
 
 
+def _resumed_due_at(uow: UnitOfWork, command: OpenTask, now: datetime) -> datetime | None:
+    """A task reopened after a supplement (补正) keeps the working days its predecessor had left when
+    the request stopped the clock; the time the request spent with the applicant does not count."""
+    earlier = uow.session.get(Task, command.resumes_task_id)
+    if earlier is None or earlier.case_id != command.case_id:
+        raise InvalidRequest.on("resumes_task_id", "须为同一案件中要求补正的待办")
+    if earlier.due_at is None or earlier.closed_at is None:
+        return _due_at(now, command.due_working_days)
+    calendar = WorkingDayCalendar()
+    try:
+        left = remaining_working_days(calendar.is_working_day, as_local_date(earlier.closed_at),
+                                      as_local_date(earlier.due_at - timedelta(microseconds=1)))  # due_at: end of the last day
+    except CalendarUnavailable as error:
+        log.warning("task_due_date_pending_calendar", year=error.year, resumes=earlier.id)
+        return None
+    return _due_at(now, left)
+
+
+def as_local_date(moment: datetime) -> date:
+    return as_utc(moment).astimezone(SHANGHAI).date()
+
+
 def get_task(uow: UnitOfWork, principal: Principal, task_id: str, *, to_act: bool = False) -> Task:
     query = select(Task).where(Task.id == task_id)
     condition = actionable_filter(principal) if to_act else task_filter(principal)
@@ -136,6 +171,13 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
         raise Conflict(f"该待办已{STATUS_LABELS[TaskStatus(task.status)]}, 不能重复办理", task_id=task_id, status=task.status)
     if task.kind in APPROVAL_KINDS:
         require_different_person(principal.subject, earlier_deciders(uow, task), KIND_LABELS.get(task.kind, "审定"))
+    if command.decision == "supplement":
+        if task.kind not in SUPPLEMENT_KINDS:
+            raise InvalidRequest.on("decision", f"「{KIND_LABELS.get(task.kind, task.kind)}」待办不能要求补正")
+        if not command.missing_items:
+            raise InvalidRequest.on("missing_items", "要求补正时须列明所缺材料或事项")
+    elif command.missing_items:
+        raise InvalidRequest.on("missing_items", "仅在要求补正时填写")
     facts = command.verified_facts if command.verified_facts is not None else task.facts
     determination = None
     if command.decision == "approve" and task.kind in DETERMINING_KINDS and task.clause_id:
@@ -147,6 +189,7 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
         id=f"DEC-{uuid.uuid4().hex[:16].upper()}",
         task_id=task.id,
         decision=command.decision,
+        missing_items=command.missing_items or None,
         reason=command.reason,
         decided_by=principal.subject,
         decided_role=principal.role,
@@ -169,6 +212,7 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
             reason=command.reason,
             decided_by=principal.subject,
             determination=determination,
+            missing_items=command.missing_items,
         ),
         correlation_id=task.case_id,
     )
@@ -187,7 +231,7 @@ def earlier_deciders(uow: UnitOfWork, task: Task) -> list[tuple[str, str]]:
     rows = uow.session.exec(
         select(Decision.decided_by, Task.kind)
         .join(Task, Task.id == Decision.task_id)
-        .where(Task.case_id == task.case_id, Task.id != task.id)
+        .where(Task.case_id == task.case_id, Task.id != task.id, Decision.decision != "supplement")
     )
     return [(who, KIND_LABELS.get(kind, "办理")) for who, kind in rows]
 
@@ -197,6 +241,7 @@ def decision_public(decision: Decision) -> DecisionPublic:
         task_id=decision.task_id,
         decision=decision.decision,
         reason=decision.reason,
+        missing_items=decision.missing_items or [],
         decided_by=decision.decided_by,
         decided_at=decision.decided_at,
         determination=DeterminationRef.model_validate(decision.determination) if decision.determination else None,

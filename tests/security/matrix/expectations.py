@@ -51,6 +51,9 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("intake", "GET", "/applications/{application_id}/timeline"): Route(
         SCENARIOS["application_timeline"], (404, 404),
         {"enterprise": (200, 404), "zone_committee": (200, 404), **each(CITY_ROLES, (200, 404)), **each(READ_ALL, (200, 200))}),
+    ("intake", "POST", "/applications/{application_id}/supplements"): Route(
+        SCENARIOS["resubmit_application"], (404, 404),
+        {"enterprise": (201, 404), "zone_committee": (201, 404), **each(CITY_ROLES, (403, 404)), **each(READ_ALL, (403, 403))}),
     ("intake", "POST", "/referral-projects"): Route(SCENARIOS["register_referral"], (403, 403), {"enterprise": (201, 409)}),
     ("intake", "GET", "/referral-projects"): Route(listing("/referral-projects"), (200, 200)),
     ("intake", "GET", "/referral-projects/{project_id}"): Route(

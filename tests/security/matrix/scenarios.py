@@ -87,6 +87,15 @@ def application_timeline(stack, me: Identity):  # type: ignore[no-untyped-def]
     return Call("GET", own.path + "/timeline"), Call("GET", other.path + "/timeline")
 
 
+@scenario("resubmit_application")
+def resubmit_application(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _application("A"), _application("B")
+    own.status = other.status = "supplement_requested"
+    _add(stack, "intake", own, other)
+    body = {"note": "补充技术合同登记证明"}
+    return Call("POST", f"/applications/{own.id}/supplements", body), Call("POST", f"/applications/{other.id}/supplements", body)
+
+
 @scenario("submit_application")
 def submit_application(stack, me: Identity):  # type: ignore[no-untyped-def]
     def body(scope: str) -> dict:
