@@ -144,3 +144,27 @@ def test_two_phase_referral_award_is_paid_in_two_stages(settings, databases):
         plan = plan_of(stack, project["id"], stages=2)
         assert [(s["sequence"], s["amount_fen"], s["status"]) for s in plan["stages"]] == [
             (1, 40_000_000, "disbursed"), (2, 60_000_000, "disbursed")]
+
+
+def test_the_entitys_awards_on_the_ledger_bind_its_yearly_cap(settings, databases):
+    """9.4.2: 5% of technology-promotion receipts, ≤ 100万 per legal entity a year. The second case's
+    determination counts the first award, which the workflow reads from the finance ledger."""
+    uscc = make_uscc()
+
+    def promotion(project: str, receipts: str) -> dict:
+        return {"year": 2026, "project_id": project, "promoted_and_applied": True,
+                "confirmed_by_adopter_city_dept": True, "contract_receipts_yuan": receipts}
+
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        adopter = "140400.adopter_city_science_or_industry_dept"
+        first = apply(stack, uscc, "jgx2024-9.4.2", promotion("JS-2026-01", "16000000"))
+        decide(stack, first, adopter, "140400", subject="city-officer")
+        assert decide(stack, first, PROVINCE, "140000", subject="province-officer")["determination"]["amount_fen"] == 80_000_000
+        pay_open_stages(stack, first)
+        assert temporal.result(first)["status"] == "completed"
+
+        second = apply(stack, uscc, "jgx2024-9.4.2", promotion("JS-2026-02", "10000000"))
+        decide(stack, second, adopter, "140400", subject="city-officer")
+        determination = decide(stack, second, PROVINCE, "140000", subject="province-officer")["determination"]
+        # 5% × 10,000,000 = 500,000 yuan, but only 1,000,000 − 800,000 = 200,000 yuan of the year's cap is left
+        assert determination["amount_fen"] == 20_000_000 and determination["capped_by"] == "per_entity_per_year"
