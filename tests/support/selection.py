@@ -40,8 +40,9 @@ def open_round(stack: Stack, chains: list[str], *, kind: str = "chain_leader", c
 
 def nominate(stack: Stack, round_id: str, uscc: str, *, region: str = "140400", chain: str = "sx_photovoltaic",
              expect: int = 201, **extra) -> dict:  # type: ignore[no-untyped-def]
+    facts = extra.pop("facts", None) or LEADER_FACTS
     body = {"enterprise": {"uscc": uscc, "name": f"企业{uscc[-6:]}", "kind": "enterprise", "region": region},
-            "chain_id": chain, "facts": LEADER_FACTS, "materials": [material()], **extra}
+            "chain_id": chain, "facts": facts, "materials": [material()], **extra}
     with stack.client("intake", "enterprise", uscc, region=region) as client:
         response = client.post(f"/selection/rounds/{round_id}/nominations", json=body)
     assert response.status_code == expect, response.text

@@ -18,11 +18,18 @@ pytestmark = pytest.mark.workflow
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
-def finish(temporal: TemporalHarness, round_id: str, skip: dt.timedelta = dt.timedelta(hours=1)) -> dict:
-    """Close the nomination window (and any timer after it) on the time-skipping server, then the result."""
-    temporal.skip(skip)
-    eventually(lambda: temporal.status(round_id) in ("published", "closed_without_candidates"),
-               what=f"round {round_id} to finish; status {temporal.status(round_id)}")
+FINAL = ("published", "closed_without_candidates")
+
+
+def finish(temporal: TemporalHarness, round_id: str, skip: dt.timedelta = dt.timedelta(days=1), steps: int = 90) -> dict:
+    """Skip the time-skipping server ahead step by step (window, publicity timer) until the round ends."""
+    for _ in range(steps):
+        try:
+            eventually(lambda: temporal.status(round_id) in FINAL, timeout=1.5, what="the round to finish")
+            break
+        except AssertionError:
+            temporal.skip(skip)
+    assert temporal.status(round_id) in FINAL, f"round {round_id} stuck in {temporal.status(round_id)}"
     return temporal.result(round_id)
 
 
@@ -54,3 +61,136 @@ def test_publicity_from_2025_09_26_ends_at_the_end_of_2025_10_13_and_the_list_is
         assert history[-1]["event_type"] == "selection.candidate.published"
         refused = object_to(stack, selection["id"], nominated["id"], expect=409)
         assert "2025-10-14 00:00" in refused["message"]
+
+
+def _outbox_types(stack: Stack, service: str) -> list[str]:
+    from sqlalchemy import select as sa_select
+
+    runtime = stack.runtimes[service]
+    with runtime.db.engine.connect() as connection:
+        return [row[0] for row in connection.execute(sa_select(runtime.tables.outbox.c.event_type))]
+
+
+def test_a_period_ending_in_2027_waits_with_an_alert_until_the_2027_schedule_is_loaded(settings, databases):
+    if databases.kind != "postgresql":
+        pytest.skip("workflow path exercised on PostgreSQL")
+    from pathlib import Path
+
+    from policies.calendar import YearSchedule
+
+    schedule = YearSchedule.from_file(Path(__file__).parents[1] / "unit/policies/fixtures/calendar_2027_TEST_DATA.yaml"
+                                      ).model_dump(mode="json")
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        selection = open_round(stack, ["sx_special_steel"], closes_in=dt.timedelta(minutes=30),
+                               publicity_starts_on="2026-12-24")
+        _round_started(temporal, selection["id"])
+        nominated = nominate(stack, selection["id"], make_uscc("140900"), region="140900", chain="sx_special_steel")
+        carry_through(stack, nominated)
+        temporal.skip(dt.timedelta(hours=1))
+        eventually(lambda: temporal.status(selection["id"]) == "awaiting_calendar", what="the round to wait for 2027")
+        waiting = publicity(stack, selection["id"])
+        assert waiting["status"] == "awaiting_calendar" and waiting["ends_at"] is None, "the end is never guessed"
+        assert _outbox_types(stack, "review").count("review.selection.calendar_missing") == 1
+        temporal.skip(dt.timedelta(days=2))
+        assert temporal.status(selection["id"]) == "awaiting_calendar"
+        assert _outbox_types(stack, "review").count("review.selection.calendar_missing") == 1, "one alert, not one per retry"
+        with stack.client("review", "admin", "ops", subject="admin-1") as admin:
+            loaded = admin.post("/admin/calendar-schedules", json=schedule)
+        assert loaded.status_code == 201, loaded.text
+        outcome = finish(temporal, selection["id"], skip=dt.timedelta(days=5))
+        assert outcome["published"] == [nominated["id"]]
+        listed = publicity(stack, selection["id"])
+        assert listed["last_day"].startswith("2027-01")
+
+
+def test_upheld_objection_removes_a_candidate_rejected_one_does_not_and_publication_waits(settings, databases):
+    if databases.kind != "postgresql":
+        pytest.skip("workflow path exercised on PostgreSQL")
+    today = dt.datetime.now(BEIJING).date()
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30),
+                               publicity_starts_on=today.isoformat())
+        _round_started(temporal, selection["id"])
+        a, b, c = (nominate(stack, selection["id"], make_uscc("140400"), region="140400") for _ in range(3))
+        for nominated in (a, b, c):
+            carry_through(stack, nominated)
+        temporal.skip(dt.timedelta(hours=1))
+        eventually(lambda: temporal.status(selection["id"]) == "in_publicity", what="the publicity to open")
+        against_a, against_b = object_to(stack, selection["id"], a["id"]), object_to(stack, selection["id"], b["id"])
+        verify(stack, against_a["objection_id"], upheld=True, reason="主营业务收入数据不实")
+        temporal.skip(dt.timedelta(days=30))
+        eventually(lambda: temporal.status(selection["id"]) == "awaiting_objections", what="the round to wait for B's objection")
+        temporal.skip(dt.timedelta(days=3))
+        assert publicity(stack, selection["id"])["status"] == "open", "not published while an objection is unresolved"
+        verify(stack, against_b["objection_id"], upheld=False, reason="经核实数据与年报一致")
+        outcome = finish(temporal, selection["id"])
+        assert sorted(outcome["published"]) == sorted([b["id"], c["id"]])
+        assert outcome["candidacies"][a["id"]] == "removed"
+        statuses = {x["id"]: eventually(lambda: (s := candidacy(stack, x["id"])["status"]) in ("removed", "published") and s,
+                                        what="final status") for x in (a, b, c)}
+        assert statuses == {a["id"]: "removed", b["id"]: "published", c["id"]: "published"}
+        kept = timeline(stack, b["id"])
+        assert any("异议不成立" in e["summary"] and "年报一致" in e["summary"] for e in kept)
+
+
+def test_the_supplement_loop_stops_and_resumes_the_sla_clock(settings, databases):
+    if databases.kind != "postgresql":
+        pytest.skip("workflow path exercised on PostgreSQL")
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30))
+        _round_started(temporal, selection["id"])
+        uscc = make_uscc("140400")
+        nominated = nominate(stack, selection["id"], uscc, region="140400")
+        task = task_for(stack, "city_industry_bureau", "140400.city_industry_bureau", nominated["id"], "city_recommendation",
+                        region="140400")
+        decide(stack, "city_industry_bureau", "140400.city_industry_bureau", task["id"], region="140400")
+        task = task_for(stack, *OFFICE, nominated["id"], "completeness_check")
+        decide(stack, *OFFICE, task["id"], "reject", "补正：缺少近三年审计报告、主导产品市场占有率证明")
+        eventually(lambda: temporal.query(nominated["id"], "status") == "supplement_requested", what="the 补正 request")
+        stopped = temporal.query(nominated["id"], "sla")
+        assert stopped["running"] is False and stopped["supplements"] == 1
+        temporal.skip(dt.timedelta(days=10))
+        assert temporal.query(nominated["id"], "sla")["elapsed_seconds"] == stopped["elapsed_seconds"], "stopped meanwhile"
+        assert eventually(lambda: candidacy(stack, nominated["id"])["status"] == "supplement_requested", what="intake status")
+        with stack.client("intake", "enterprise", uscc, region="140400") as client:
+            response = client.post(f"/selection/candidacies/{nominated['id']}/resubmission",
+                                   json={"materials": [{"filename": "审计报告.pdf", "content_type": "application/pdf",
+                                                        "content_base64": "JVBERi0xLjQK"}]})
+        assert response.status_code == 201, response.text
+        second = eventually(lambda: [t for t in _all_open(stack) if t["case_id"] == nominated["id"]], what="a second check")
+        assert second[0]["kind"] == "completeness_check"
+        assert temporal.query(nominated["id"], "sla")["running"] is True, "the clock resumed on resubmission"
+        decide(stack, *OFFICE, second[0]["id"], reason="补正后材料完整", subject="office-checker-2")
+        task = task_for(stack, "leading_group", "140000.leading_group", nominated["id"], "selection_approval")
+        decide(stack, "leading_group", "140000.leading_group", task["id"])
+        outcome = finish(temporal, selection["id"])
+        assert outcome["published"] == [nominated["id"]]
+        kinds = [e["event_type"] for e in timeline(stack, nominated["id"])]
+        assert "intake.selection.resubmitted" in kinds
+
+
+def _all_open(stack: Stack) -> list[dict]:
+    with stack.client("review", *OFFICE, region="140000") as client:
+        return client.get("/tasks", params={"status": "open"}).json()
+
+
+@pytest.mark.parametrize(("kind", "route"), [("chain_core", "leading_group"), ("chain_leader", "chiefs")])
+def test_each_round_follows_its_own_approval_route(settings, databases, kind, route):
+    if databases.kind != "postgresql":
+        pytest.skip("workflow path exercised on PostgreSQL")
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        selection = open_round(stack, ["sx_new_energy_vehicle"], kind=kind, approval_route=route,
+                               closes_in=dt.timedelta(minutes=30))
+        _round_started(temporal, selection["id"])
+        nominated = nominate(stack, selection["id"], make_uscc("140900"), region="140900", chain="sx_new_energy_vehicle",
+                             facts={"chain_category": "emerging", "core_type": "core_supplier"} if kind == "chain_core" else None)
+        carry_through(stack, nominated, route=route)
+        outcome = finish(temporal, selection["id"])
+        assert outcome["published"] == [nominated["id"]]
+        with stack.client("review", "auditor", "audit-office") as auditor:
+            tasks = [t for t in auditor.get("/tasks", params={"limit": 500}).json() if t["case_id"] == nominated["id"]]
+        expected = {"chain_core": ["city_recommendation", "completeness_check", "lead_unit_submission", "selection_approval"],
+                    "chain_leader": ["city_recommendation", "completeness_check", "chief_review", "selection_approval"]}[kind]
+        assert [t["kind"] for t in tasks] == expected
+        final = {"chain_core": "sx_new_energy_vehicle.chain_chief", "chain_leader": "140000.chief_of_chiefs"}[kind]
+        assert tasks[-1]["assignee_org"] == final
