@@ -16,6 +16,8 @@ INTAKE_CASE_PROJECTION = QueueSpec(
         "review.task.opened",
         "review.decision.recorded",
         "payout.plan.opened",
+        "review.task.overdue",
+        "review.task.escalated",
         "review.selection.publicity_opened",
         "review.selection.objection_lodged",
         "review.selection.objection_verified",

@@ -20,7 +20,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from contracts.api.review import OpenTask, TaskRef
+    from contracts.api.review import EscalateTask, OpenTask, TaskRef
     from contracts.api.selection import OpenPublicity, Publish, PublicityState
     from contracts.events.selection import PublicityEntry
     from contracts.workflows import (
@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         SelectionRoundInput,
     )
     from workflows.activities.selection import PublicationRequest, PublicityQuery
+    from workflows.activities.services import TaskEscalation, TaskReminder
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox
 
 BEIJING = timezone(timedelta(hours=8))
@@ -56,6 +57,16 @@ class RoundOutcome(BaseModel):
     candidacies: dict[str, str]
     published: list[str] = []
     publicity_ends_at: datetime | None = None
+
+
+def supervisor(role: str, organisation: str, chain_id: str) -> tuple[str, str]:
+    """Who supervises an assignee's overdue task: the province_chain_office runs the procedure for the
+    bureaus, chiefs and leading group; a chain's chief supervises its lead unit; the leading group the office."""
+    if role == "province_chain_office":
+        return LEADING_GROUP
+    if role == "chain_lead_unit":
+        return "chain_chief", f"{chain_id}.chain_chief"
+    return PROVINCE_CHAIN_OFFICE
 
 
 def approval_steps(kind: str, chain_id: str, route: str) -> list[tuple[str, str, str, str]]:
@@ -122,6 +133,31 @@ class SelectionCandidacyWorkflow:
                      due_working_days=DUE_WORKING_DAYS),
             result_type=TaskRef, activity_id=f"open-task-{kind}{key}", **ACTIVITY_OPTIONS,
         )
+        return await self._await_decision(task, role, organisation, candidacy.chain_id, f"{kind}{key}")
+
+    async def _await_decision(self, task: TaskRef, role: str, organisation: str, chain_id: str, key: str) -> DecisionSignal:
+        """Wait for the decision; past the due date remind the assignee, and after as long again
+        escalate to the supervising office (督办), then keep waiting."""
+        if task.due_at is not None:
+            allowed = task.due_at - workflow.now()
+            for step in ("remind", "escalate"):
+                try:
+                    await workflow.wait_condition(lambda: task.task_id in self._inbox.decisions,
+                                                  timeout=max(allowed, timedelta(seconds=1)))
+                    break
+                except asyncio.TimeoutError:
+                    pass
+                if step == "remind":
+                    await workflow.execute_activity(
+                        "review.remind_task", TaskReminder(task_id=task.task_id, note="已超过办理时限"), result_type=TaskRef,
+                        activity_id=f"remind-{key}", **ACTIVITY_OPTIONS)
+                else:
+                    supervising_role, supervising_org = supervisor(role, organisation, chain_id)
+                    await workflow.execute_activity(
+                        "review.escalate_task",
+                        TaskEscalation(task_id=task.task_id, escalation=EscalateTask(
+                            supervising_role=supervising_role, supervising_org=supervising_org)),
+                        result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
         return await self._inbox.wait_for(task.task_id)
 
     def _end(self, candidacy_id: str, status: str, reason: str) -> CandidacyOutcome:

@@ -194,3 +194,29 @@ def test_each_round_follows_its_own_approval_route(settings, databases, kind, ro
         assert [t["kind"] for t in tasks] == expected
         final = {"chain_core": "sx_new_energy_vehicle.chain_chief", "chain_leader": "140000.chief_of_chiefs"}[kind]
         assert tasks[-1]["assignee_org"] == final
+
+
+def test_an_overdue_task_reminds_its_assignee_then_escalates_to_the_supervising_office(settings, databases):
+    if databases.kind != "postgresql":
+        pytest.skip("workflow path exercised on PostgreSQL")
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30))
+        _round_started(temporal, selection["id"])
+        nominated = nominate(stack, selection["id"], make_uscc("140900"), region="140900")
+        task = task_for(stack, "city_industry_bureau", "140900.city_industry_bureau", nominated["id"], "city_recommendation",
+                        region="140900")
+        assert task["due_at"] is not None, "every task has a working-day due date"
+
+        def events() -> list[str]:
+            return [e["event_type"] for e in timeline(stack, nominated["id"])]
+        allowed = dt.datetime.fromisoformat(task["due_at"]) - dt.datetime.now(dt.timezone.utc)
+        temporal.skip(allowed + dt.timedelta(hours=1))  # the working days are over: the bureau is reminded
+        eventually(lambda: "review.task.overdue" in events(), what="the reminder")
+        assert "review.task.escalated" not in events()
+        temporal.skip(allowed)  # as long again without a decision: escalated to the office
+        eventually(lambda: "review.task.escalated" in events(), what="the escalation")
+        escalation = [e for e in timeline(stack, nominated["id"]) if e["event_type"] == "review.task.escalated"][0]
+        assert escalation["details"]["supervising_org"] == "140000.province_chain_office"
+        assert events().count("review.task.overdue") == 1 and events().count("review.task.escalated") == 1
+        decide(stack, "city_industry_bureau", "140900.city_industry_bureau", task["id"], "reject", "不符合条件", region="140900")
+        eventually(lambda: candidacy(stack, nominated["id"])["status"] == "declined", what="the late decision to count")

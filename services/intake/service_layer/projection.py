@@ -6,7 +6,7 @@ from sqlmodel import select
 from contracts.common import format_yuan
 from contracts.envelope import EventEnvelope
 from contracts.events.payout import PayoutPlanOpened
-from contracts.events.review import DecisionRecorded, TaskOpened
+from contracts.events.review import DecisionRecorded, TaskEscalated, TaskOpened, TaskOverdue
 from contracts.events.selection import CandidatePublished, ObjectionLodged, ObjectionVerified, PublicityOpened
 from policies.calendar import SHANGHAI
 from infra.clock import utcnow
@@ -117,7 +117,20 @@ def on_candidate_published(uow: UnitOfWork, envelope: EventEnvelope) -> None:
                  {"round_id": event.round_id, "chain_id": event.chain_id})
 
 
+def on_task_overdue(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = TaskOverdue.model_validate(envelope.payload)
+    add_timeline(uow, envelope, f"待办「{event.title}」已超过办理时限，已提醒 {event.assignee_org}", {"task_id": event.task_id})
+
+
+def on_task_escalated(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = TaskEscalated.model_validate(envelope.payload)
+    add_timeline(uow, envelope, f"待办「{event.title}」提醒后仍未办理，已上报 {event.supervising_org} 督办",
+                 {"task_id": event.task_id, "supervising_org": event.supervising_org})
+
+
 HANDLERS: dict[str, EventHandler] = {
+    "review.task.overdue": on_task_overdue,
+    "review.task.escalated": on_task_escalated,
     "review.selection.publicity_opened": on_publicity_opened,
     "review.selection.objection_lodged": on_objection_lodged,
     "review.selection.objection_verified": on_objection_verified,

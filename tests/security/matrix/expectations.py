@@ -68,6 +68,9 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("review", "POST", "/tasks/{task_id}/decision"): Route(
         SCENARIOS["decide_task"], (201, 404), each(NEVER_ACT, (403, 403))),
     ("review", "POST", "/internal/tasks"): Route(SCENARIOS["open_task"], (403, 403), {"workflow": (201, 201)}),
+    ("review", "POST", "/internal/tasks/{task_id}/reminders"): Route(SCENARIOS["remind_task"], (403, 403), {"workflow": (201, 201)}),
+    ("review", "POST", "/internal/tasks/{task_id}/escalations"): Route(
+        SCENARIOS["escalate_task"], (403, 403), {"workflow": (201, 201)}),
     ("review", "GET", "/tier-tables"): Route(listing("/tier-tables"), (200, 200)),
     ("review", "POST", "/admin/tier-tables"): Route(SCENARIOS["load_tier_table"], (403, 403), {"admin": (201, 201)}),
     # payout

@@ -382,3 +382,20 @@ def load_calendar_schedule(stack, me: Identity):  # type: ignore[no-untyped-def]
     body = {"year": year, "holidays": [{"date": f"{year}-01-01", "name": "元旦"}],
             "source": {"title": "授权矩阵测试用安排 (虚构)"}, "test_data": True}
     return _both(lambda: Call("POST", "/admin/calendar-schedules", body))
+
+
+@scenario("remind_task")
+def remind_task(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _task("city_industry_bureau", "140400.city_industry_bureau"), _task("city_industry_bureau", "140900.city_industry_bureau")
+    _add(stack, "review", own, other)
+    return (Call("POST", f"/internal/tasks/{own.id}/reminders", {"note": "超期"}),
+            Call("POST", f"/internal/tasks/{other.id}/reminders", {"note": "超期"}))
+
+
+@scenario("escalate_task")
+def escalate_task(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _task("city_industry_bureau", "140400.city_industry_bureau"), _task("city_industry_bureau", "140900.city_industry_bureau")
+    _add(stack, "review", own, other)
+    body = {"supervising_role": "province_chain_office", "supervising_org": "140000.province_chain_office"}
+    return (Call("POST", f"/internal/tasks/{own.id}/escalations", body),
+            Call("POST", f"/internal/tasks/{other.id}/escalations", body))
