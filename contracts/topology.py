@@ -18,6 +18,8 @@ INTAKE_CASE_PROJECTION = QueueSpec(
         "payout.plan.opened",
         "review.task.overdue",
         "review.task.escalated",
+        "review.selection.panel_drawn",
+        "review.selection.panel_recommended",
         "review.selection.publicity_opened",
         "review.selection.objection_lodged",
         "review.selection.objection_verified",

@@ -3,7 +3,8 @@
 SelectionRound (one per round, id = round id) collects nominations until the window closes and runs
 one SelectionCandidacy child per candidacy (id = candidacy id). A candidacy goes: city recommendation
 (the registration city's industry bureau or the reform-zone committee) → completeness check by the
-province_chain_office (补正 loop: the SLA clock stops while the request is with the enterprise) →
+province_chain_office (补正 loop: the SLA clock stops while the request is with the enterprise) → expert
+panel (seeded draw, recusal and replacement, quorum, majority → proposed list) →
 approval (chain_leader: the leading_group, or per round the chain_chief then the chief_of_chiefs;
 chain_core: the chain_lead_unit submits to its chain_chief). The round then opens the publicity on
 review (≥ 7 working days; if the calendar cannot count the end year it waits, after an alert, until an
@@ -21,7 +22,9 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
     from contracts.api.review import EscalateTask, OpenTask, TaskRef
-    from contracts.api.selection import OpenPublicity, Publish, PublicityState
+    from temporalio.exceptions import ActivityError, ApplicationError
+
+    from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish, PublicityState
     from contracts.events.selection import PublicityEntry
     from contracts.workflows import (
         CandidacyInput,
@@ -31,7 +34,7 @@ with workflow.unsafe.imports_passed_through():
         ResubmissionSignal,
         SelectionRoundInput,
     )
-    from workflows.activities.selection import PublicationRequest, PublicityQuery
+    from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
     from workflows.activities.services import TaskEscalation, TaskReminder
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox
 
@@ -114,6 +117,9 @@ class SelectionCandidacyWorkflow:
             self._status = "supplement_requested"
             self._supplements += 1
             await workflow.wait_condition(lambda: len(self._resubmissions) >= attempt)
+        self._status = "expert_review"
+        if not await self._expert_review(case, label):
+            return self._end(candidacy.candidacy_id, "not_proposed", "专家评审未列入建议名单")
         for kind, role, organisation, step_label in approval_steps(candidacy.kind, candidacy.chain_id, case.approval_route):
             self._status = kind
             decision = await self._task(case, kind, role, organisation, f"{step_label}：{label}")
@@ -159,6 +165,48 @@ class SelectionCandidacyWorkflow:
                             supervising_role=supervising_role, supervising_org=supervising_org)),
                         result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
         return await self._inbox.wait_for(task.task_id)
+
+    async def _expert_review(self, case: CandidacyInput, label: str) -> bool:
+        """Panel drawn with a recorded seed (recusals replaced on review); every member scores and gives
+        an opinion; past the due date the quorum suffices; the majority decides the proposed list."""
+        candidacy = case.candidacy
+        seed = workflow.random().randint(0, 2**62)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                panel = await workflow.execute_activity(
+                    "review.draw_panel",
+                    DrawPanel(case_id=candidacy.candidacy_id, chain_id=candidacy.chain_id, enterprise=candidacy.enterprise,
+                              title=f"专家评审：{label}"[:300], seed=seed, due_working_days=DUE_WORKING_DAYS,
+                              facts={"round_id": candidacy.round_id, "chain_id": candidacy.chain_id,
+                                     "declared": candidacy.facts, "precheck": candidacy.precheck}),
+                    result_type=PanelRef, activity_id=f"draw-panel-{attempt}", **ACTIVITY_OPTIONS)
+                break
+            except ActivityError as error:
+                cause = error.cause
+                if not (isinstance(cause, ApplicationError) and cause.type == "http_409"):
+                    raise
+                # the chain's expert pool is not loaded (or too small after recusals): wait for the admin
+                self._status = "awaiting_expert_pool"
+                await workflow.sleep(CALENDAR_RETRY)
+        self._status = "expert_review"
+        tasks = [m.task_id for m in panel.members]
+        try:
+            await workflow.wait_condition(lambda: all(t in self._inbox.decisions for t in tasks),
+                                          timeout=timedelta(days=DUE_WORKING_DAYS * 2))
+        except asyncio.TimeoutError:
+            await workflow.wait_condition(
+                lambda: sum(t in self._inbox.decisions for t in tasks) >= panel.quorum)
+        decided = [self._inbox.decisions[t] for t in tasks if t in self._inbox.decisions]
+        approvals = sum(d.decision == "approve" for d in decided)
+        proposed = approvals * 2 > len(decided)
+        await workflow.execute_activity(
+            "review.panel_recommendation",
+            RecommendationRequest(case_id=candidacy.candidacy_id, recommendation=PanelRecommendation(
+                proposed=proposed, approvals=approvals, rejections=len(decided) - approvals)),
+            result_type=PanelRef, activity_id="panel-recommendation", **ACTIVITY_OPTIONS)
+        return proposed
 
     def _end(self, candidacy_id: str, status: str, reason: str) -> CandidacyOutcome:
         self._status = status

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.common import ApplicantRef
 
 from contracts.events.selection import PublicityEntry
 
@@ -42,3 +46,41 @@ class PublicityState(BaseModel):
     published_on: dt.date | None = None
     unresolved_objections: int = 0
     entries: list[PublicityEntryState] = []
+
+
+class DrawPanel(BaseModel):
+    """Draw a candidacy's expert panel from its chain's pool and address a task to each member."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    chain_id: str = Field(min_length=1, max_length=64)
+    enterprise: ApplicantRef
+    title: str = Field(min_length=1, max_length=300)
+    seed: int = Field(ge=0, le=2**62, description="recorded random seed of the draw")
+    facts: dict[str, Any] = Field(default_factory=dict)
+    due_working_days: int | None = Field(default=None, ge=1, le=250)
+
+
+class PanelMember(BaseModel):
+    expert_id: str
+    name: str
+    task_id: str
+
+
+class Recusal(BaseModel):
+    expert_id: str
+    name: str
+    reason: str
+
+
+class PanelRef(BaseModel):
+    case_id: str
+    seed: int
+    quorum: int
+    members: list[PanelMember]
+    recused: list[Recusal]
+
+
+class PanelRecommendation(BaseModel):
+    proposed: bool
+    approvals: int = Field(ge=0)
+    rejections: int = Field(ge=0)

@@ -27,8 +27,22 @@ def material(name: str = "营业执照.pdf") -> dict:
     return {"filename": name, "content_type": "application/pdf", "content_base64": base64.b64encode(PDF).decode()}
 
 
+def load_pool(stack: Stack, chain: str, *, experts: list[dict] | None = None, panel_size: int = 1, quorum: int = 1) -> dict:
+    """An admin loads a chain's expert pool (test data); panel size and quorum come with it."""
+    experts = experts or [{"expert_id": f"{chain}-expert-{n}", "name": f"专家{n}"} for n in range(1, 4)]
+    with stack.client("review", "admin", "ops", subject="admin-1") as client:
+        response = client.post("/admin/expert-pools", json={
+            "chain_id": chain, "panel_size": panel_size, "quorum": quorum, "source_note": "测试专家库（虚构）",
+            "experts": experts})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 def open_round(stack: Stack, chains: list[str], *, kind: str = "chain_leader", closes_in: timedelta = timedelta(days=10),
-               expect: int = 201, **extra) -> dict:  # type: ignore[no-untyped-def]
+               expect: int = 201, pools: bool = True, **extra) -> dict:  # type: ignore[no-untyped-def]
+    if pools and "review" in stack.servers and expect == 201:
+        for chain in chains:
+            load_pool(stack, chain)
     now = datetime.now(timezone.utc)
     body = {"year": 2026, "kind": kind, "chain_ids": chains, "nomination_opens_at": (now - timedelta(hours=1)).isoformat(),
             "nomination_closes_at": (now + closes_in).isoformat(), **extra}
@@ -124,7 +138,29 @@ def carry_through(stack: Stack, nominated: dict, *, route: str = "leading_group"
         return
     task = task_for(stack, *OFFICE, case_id, "completeness_check")
     decide(stack, *OFFICE, task["id"], reason="材料完整", subject="office-checker")
+    experts_decide(stack, case_id)
     for kind, step_role, step_org in approval_route(nominated["kind"], chain, route):
         claims = {"chains": [chain]} if step_role in ("chain_lead_unit", "chain_chief") else {}
         task = task_for(stack, step_role, step_org, case_id, kind, **claims)
         decide(stack, step_role, step_org, task["id"], reason="同意", subject=f"{step_role}-official", **claims)
+
+
+def expert_tasks(stack: Stack, case_id: str) -> list[dict]:
+    with stack.client("review", "auditor", "audit-office") as auditor:
+        def probe() -> list[dict]:
+            tasks = auditor.get("/tasks", params={"status": "open", "limit": 500}).json()
+            return [t for t in tasks if t["case_id"] == case_id and t["kind"] == "expert_review"]
+        return eventually(probe, what=f"the expert panel's tasks for {case_id}")
+
+
+def experts_decide(stack: Stack, case_id: str, decisions: dict[str, str] | None = None) -> list[dict]:
+    """Each panel member scores and gives an opinion (approve unless `decisions` says otherwise)."""
+    tasks = expert_tasks(stack, case_id)
+    for task in tasks:
+        decision = (decisions or {}).get(task["assignee_org"], "approve")
+        with stack.client("review", "expert", task["assignee_org"], subject=task["assignee_org"]) as client:
+            response = client.post(f"/tasks/{task['id']}/decision", json={
+                "decision": decision, "reason": "评审意见：带动能力突出" if decision == "approve" else "评审意见：带动能力不足",
+                "verified_facts": {"score": 86 if decision == "approve" else 55}})
+        assert response.status_code == 201, response.text
+    return tasks

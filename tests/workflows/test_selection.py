@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.support.selection import (
-    OFFICE, candidacy, carry_through, decide, nominate, object_to, open_round, publicity, task_for, timeline, verify,
+    OFFICE, expert_tasks, experts_decide, load_pool, candidacy, carry_through, decide, nominate, object_to, open_round, publicity, task_for, timeline, verify,
 )
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
@@ -161,6 +161,7 @@ def test_the_supplement_loop_stops_and_resumes_the_sla_clock(settings, databases
         assert second[0]["kind"] == "completeness_check"
         assert temporal.query(nominated["id"], "sla")["running"] is True, "the clock resumed on resubmission"
         decide(stack, *OFFICE, second[0]["id"], reason="补正后材料完整", subject="office-checker-2")
+        experts_decide(stack, nominated["id"])
         task = task_for(stack, "leading_group", "140000.leading_group", nominated["id"], "selection_approval")
         decide(stack, "leading_group", "140000.leading_group", task["id"])
         outcome = finish(temporal, selection["id"])
@@ -189,8 +190,10 @@ def test_each_round_follows_its_own_approval_route(settings, databases, kind, ro
         assert outcome["published"] == [nominated["id"]]
         with stack.client("review", "auditor", "audit-office") as auditor:
             tasks = [t for t in auditor.get("/tasks", params={"limit": 500}).json() if t["case_id"] == nominated["id"]]
-        expected = {"chain_core": ["city_recommendation", "completeness_check", "lead_unit_submission", "selection_approval"],
-                    "chain_leader": ["city_recommendation", "completeness_check", "chief_review", "selection_approval"]}[kind]
+        expected = {"chain_core": ["city_recommendation", "completeness_check", "expert_review", "lead_unit_submission",
+                                   "selection_approval"],
+                    "chain_leader": ["city_recommendation", "completeness_check", "expert_review", "chief_review",
+                                     "selection_approval"]}[kind]
         assert [t["kind"] for t in tasks] == expected
         final = {"chain_core": "sx_new_energy_vehicle.chain_chief", "chain_leader": "140000.chief_of_chiefs"}[kind]
         assert tasks[-1]["assignee_org"] == final
@@ -220,3 +223,40 @@ def test_an_overdue_task_reminds_its_assignee_then_escalates_to_the_supervising_
         assert events().count("review.task.overdue") == 1 and events().count("review.task.escalated") == 1
         decide(stack, "city_industry_bureau", "140900.city_industry_bureau", task["id"], "reject", "不符合条件", region="140900")
         eventually(lambda: candidacy(stack, nominated["id"])["status"] == "declined", what="the late decision to count")
+
+
+def test_an_expert_with_a_conflict_is_recused_and_replaced_and_the_majority_decides(settings, databases):
+    if databases.kind != "postgresql":
+        pytest.skip("workflow path exercised on PostgreSQL")
+    uscc = make_uscc("140400")
+    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+        selection = open_round(stack, ["sx_synthetic_biology"], closes_in=dt.timedelta(minutes=30), pools=False)
+        # a panel of up to 5 from a pool of 5: the draw meets every expert, so both conflicts are recused and
+        # the seats go to the next experts drawn; 3 seated still make the quorum
+        load_pool(stack, "sx_synthetic_biology", panel_size=5, quorum=3, experts=[
+            {"expert_id": "bio-1", "name": "专家甲", "employer_uscc": uscc},
+            {"expert_id": "bio-2", "name": "专家乙", "declared_conflicts": [uscc]},
+            {"expert_id": "bio-3", "name": "专家丙"}, {"expert_id": "bio-4", "name": "专家丁"},
+            {"expert_id": "bio-5", "name": "专家戊"}])
+        pool = ["bio-1", "bio-2", "bio-3", "bio-4", "bio-5"]
+        _round_started(temporal, selection["id"])
+        nominated = nominate(stack, selection["id"], uscc, region="140400", chain="sx_synthetic_biology")
+        task = task_for(stack, "city_industry_bureau", "140400.city_industry_bureau", nominated["id"], "city_recommendation",
+                        region="140400")
+        decide(stack, "city_industry_bureau", "140400.city_industry_bureau", task["id"], region="140400")
+        decide(stack, *OFFICE, task_for(stack, *OFFICE, nominated["id"], "completeness_check")["id"])
+        panel = sorted(t["assignee_org"] for t in expert_tasks(stack, nominated["id"]))
+        assert panel == ["bio-3", "bio-4", "bio-5"], "both conflicted experts recused, replaced from the pool"
+        drawn = eventually(lambda: [e for e in timeline(stack, nominated["id"])
+                                    if e["event_type"] == "review.selection.panel_drawn"], what="the draw on the timeline")
+        recused = {r["expert_id"]: r["reason"] for r in drawn[0]["details"]["recused"]}
+        assert set(recused) == {"bio-1", "bio-2"} and "同一单位" in recused["bio-1"] and "利益冲突" in recused["bio-2"]
+        import random
+
+        replay = random.Random(drawn[0]["details"]["seed"]).sample(pool, len(pool))
+        assert drawn[0]["details"]["members"] == [e for e in replay if e not in ("bio-1", "bio-2")], \
+            "the recorded seed re-does the draw (audit)"
+        experts_decide(stack, nominated["id"], {"bio-3": "reject", "bio-4": "reject"})
+        outcome = finish(temporal, selection["id"])
+        assert outcome["status"] == "closed_without_candidates"
+        assert eventually(lambda: candidacy(stack, nominated["id"])["status"] == "not_proposed", what="not proposed")

@@ -37,6 +37,21 @@ def _decide_all(stack: Stack, role: str, organisation: str, kind: str, expected:
                 remaining.discard(task["case_id"])
 
 
+def _decide_all_expert(stack: Stack, expert: str, cases: set[str]) -> None:
+    """An expert scores every candidacy of its panels (drawn at random: which ones is not known beforehand)."""
+    with stack.client("review", "auditor", "audit-office") as auditor:
+        def all_drawn() -> bool:
+            tasks = auditor.get("/tasks", params={"limit": 500, "offset": 0}).json()
+            tasks += auditor.get("/tasks", params={"limit": 500, "offset": 500}).json()
+            return len({t["case_id"] for t in tasks if t["kind"] == "expert_review" and t["case_id"] in cases}) == len(cases)
+        eventually(all_drawn, timeout=60, what="every panel to be drawn")
+    with stack.client("review", "expert", expert, subject=expert) as client:
+        for task in client.get("/tasks", params={"status": "open", "limit": 500}).json():
+            response = client.post(f"/tasks/{task['id']}/decision", json={"decision": "approve", "reason": "同意列入",
+                                                                          "verified_facts": {"score": 80}})
+            assert response.status_code == 201, response.text
+
+
 def test_a_round_of_fifty_four_candidates_from_nomination_to_publication(settings, databases):
     if databases.kind != "postgresql":
         pytest.skip("the 50-candidate round runs on PostgreSQL")
@@ -54,6 +69,9 @@ def test_a_round_of_fifty_four_candidates_from_nomination_to_publication(setting
             _decide_all(stack, *bureau(city), "city_recommendation", by_city[city], declined, region=city)
         recommended = {n["id"] for n in nominated} - declined
         _decide_all(stack, *OFFICE, "completeness_check", recommended, set())
+        for chain in CHAINS:  # one expert per panel in this round (the pool's loaded panel size)
+            for n in range(1, 4):
+                _decide_all_expert(stack, f"{chain}-expert-{n}", recommended)
         _decide_all(stack, *LEADING_GROUP, "selection_approval", recommended, not_approved)
         outcome = finish(temporal, selection["id"], skip=dt.timedelta(days=3))
         published = recommended - not_approved
@@ -68,6 +86,8 @@ def test_a_round_of_fifty_four_candidates_from_nomination_to_publication(setting
             if status == "published":
                 assert final["chain_id"] in CHAINS
                 assert history[-2:] == ["review.selection.publicity_opened", "selection.candidate.published"]
-                assert history.count("review.decision.recorded") == 3  # recommendation, completeness, approval
+                # recommendation, completeness, one expert, approval
+                assert history.count("review.decision.recorded") == 4
+                assert "review.selection.panel_drawn" in history and "review.selection.panel_recommended" in history
             elif status == "declined":
                 assert history[-1] == "review.decision.recorded" and history.count("review.task.opened") == 1

@@ -103,6 +103,10 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS["publicity_state"], (403, 403), {"workflow": (200, 200)}),
     ("review", "POST", "/internal/selection/publicities/{round_id}/publication"): Route(
         SCENARIOS["publish_selection"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "POST", "/internal/selection/expert-panels"): Route(SCENARIOS["draw_panel"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "POST", "/internal/selection/expert-panels/{case_id}/recommendation"): Route(
+        SCENARIOS["panel_recommendation"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "POST", "/admin/expert-pools"): Route(SCENARIOS["load_expert_pool"], (403, 403), {"admin": (201, 422)}),
     ("review", "GET", "/calendar-schedules"): Route(listing("/calendar-schedules"), (200, 200)),
     ("review", "POST", "/admin/calendar-schedules"): Route(
         SCENARIOS["load_calendar_schedule"], (403, 403), {"admin": (201, 409)}),

@@ -399,3 +399,50 @@ def escalate_task(stack, me: Identity):  # type: ignore[no-untyped-def]
     body = {"supervising_role": "province_chain_office", "supervising_org": "140000.province_chain_office"}
     return (Call("POST", f"/internal/tasks/{own.id}/escalations", body),
             Call("POST", f"/internal/tasks/{other.id}/escalations", body))
+
+
+def _expert_pool(chain: str) -> "ExpertPool":  # type: ignore[name-defined]
+    from services.review.adapters.orm import ExpertPool
+
+    return ExpertPool(chain_id=chain, panel_size=1, quorum=1, experts=[{"expert_id": "expert-A", "name": "专家A"}],
+                      source_note="矩阵", loaded_by="x", loaded_at=utcnow())
+
+
+@scenario("draw_panel")
+def draw_panel(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a chain with a loaded pool; other: a chain whose pool is not loaded (refused)."""
+    from sqlmodel import select
+
+    from services.review.adapters.orm import ExpertPool
+
+    with Session(stack.runtimes["review"].db.engine) as session:
+        loaded = session.exec(select(ExpertPool).where(ExpertPool.chain_id == "cz_photovoltaic")).first()
+    if loaded is None:
+        _add(stack, "review", _expert_pool("cz_photovoltaic"))
+
+    def call(chain: str) -> Call:
+        return Call("POST", "/internal/selection/expert-panels", {
+            "case_id": f"CAND-M-{uuid.uuid4().hex[:8]}", "chain_id": chain, "title": "专家评审", "seed": 42,
+            "enterprise": {"uscc": USCC["A"], "name": "企业A", "kind": "enterprise", "region": "140423"}})
+    return call("cz_photovoltaic"), call("cz_resource_recycling")
+
+
+@scenario("panel_recommendation")
+def panel_recommendation(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a drawn panel; other: a panel whose quorum the counts do not reach (refused)."""
+    from services.review.adapters.orm import ExpertPanel
+
+    panels = [ExpertPanel(case_id=f"CAND-M-{uuid.uuid4().hex[:8]}", chain_id="cz_photovoltaic", seed=1, quorum=quorum,
+                          members=[], recused=[], drawn_at=utcnow()) for quorum in (1, 3)]
+    _add(stack, "review", *panels)
+    body = {"proposed": True, "approvals": 1, "rejections": 0}
+    return tuple(Call("POST", f"/internal/selection/expert-panels/{p.case_id}/recommendation", body) for p in panels)  # type: ignore[return-value]
+
+
+@scenario("load_expert_pool")
+def load_expert_pool(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a valid pool; other: a quorum larger than the panel (refused)."""
+    def body(quorum: int) -> dict:
+        return {"chain_id": "cz_hydrogen", "panel_size": 1, "quorum": quorum, "source_note": "矩阵测试",
+                "experts": [{"expert_id": "expert-B", "name": "专家B"}]}
+    return Call("POST", "/admin/expert-pools", body(1)), Call("POST", "/admin/expert-pools", body(2))
