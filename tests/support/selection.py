@@ -3,6 +3,7 @@ province_chain_office, the enterprises, the bureaus and the chiefs do."""
 from __future__ import annotations
 
 import base64
+import random
 from datetime import datetime, timedelta, timezone
 
 from tests.support.stack import Stack
@@ -94,15 +95,20 @@ def timeline(stack: Stack, candidacy_id: str) -> list[dict]:
         return client.get(f"/selection/candidacies/{candidacy_id}/timeline").json()
 
 
+def visitor() -> dict[str, str]:
+    """A member of the public: its own client address (the public routes are rate-limited per address)."""
+    return {"X-Forwarded-For": f"198.51.{random.randint(0, 255)}.{random.randint(1, 254)}"}
+
+
 def publicity(stack: Stack, round_id: str) -> dict | None:
     with stack.client("review") as client:
-        response = client.get(f"/public/selection/publicities/{round_id}")
+        response = client.get(f"/public/selection/publicities/{round_id}", headers=visitor())
     return response.json() if response.status_code == 200 else None
 
 
 def object_to(stack: Stack, round_id: str, candidacy_id: str, expect: int = 201) -> dict:
     with stack.client("review") as client:
-        response = client.post(f"/public/selection/publicities/{round_id}/objections", json={
+        response = client.post(f"/public/selection/publicities/{round_id}/objections", headers=visitor(), json={
             "candidacy_id": candidacy_id, "objector_name": "张三", "contact_phone": "13800000000",
             "reason": "该企业主营业务收入数据与统计年报不符"})
     assert response.status_code == expect, response.text
