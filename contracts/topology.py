@@ -38,6 +38,7 @@ WORKFLOW_BRIDGE = QueueSpec(
         "intake.selection.round_opened",
         "intake.selection.nominated",
         "intake.selection.resubmitted",
+        "intake.selection.list_submitted",
         "review.selection.objection_verified",
     ),
     summary="turns domain events into Temporal workflow starts and signals",

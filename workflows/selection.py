@@ -2,7 +2,7 @@
 
 SelectionRound (one per round, id = round id) collects nominations until the window closes and runs
 one SelectionCandidacy child per candidacy (id = candidacy id). A candidacy goes: city recommendation
-(the registration city's industry bureau or the reform-zone committee) → completeness check by the
+(the registration city's industry bureau or the reform-zone committee; it then submits its list) → completeness check by the
 province_chain_office (补正 loop: the SLA clock stops while the request is with the enterprise) → expert
 panel (seeded draw, recusal and replacement, quorum, majority → proposed list) →
 approval (chain_leader: the leading_group, or per round the chain_chief then the chief_of_chiefs;
@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.workflows import (
         CandidacyInput,
         DecisionSignal,
+        ListedSignal,
         NominationSignal,
         ObjectionVerifiedSignal,
         ResubmissionSignal,
@@ -93,6 +94,7 @@ class SelectionCandidacyWorkflow:
         self._sla_elapsed = timedelta(0)
         self._sla_started: datetime | None = None
         self._supplements = 0
+        self._listed = False
 
     @workflow.run
     async def run(self, case: CandidacyInput) -> CandidacyOutcome:
@@ -103,6 +105,9 @@ class SelectionCandidacyWorkflow:
                                     f"遴选推荐：{label}")
         if decision.decision != "approve":
             return self._end(candidacy.candidacy_id, "declined", decision.reason)
+        # the bureau submits its whole recommendation list to the province_chain_office
+        self._status = "awaiting_list"
+        await workflow.wait_condition(lambda: self._listed)
         attempt = 0
         while True:
             attempt += 1
@@ -223,6 +228,10 @@ class SelectionCandidacyWorkflow:
     @workflow.signal(name="decision_recorded")
     def decision_recorded(self, signal: DecisionSignal) -> None:
         self._inbox.receive(signal)
+
+    @workflow.signal(name="listed")
+    def listed(self, signal: ListedSignal) -> None:
+        self._listed = True
 
     @workflow.signal(name="resubmitted")
     def resubmitted(self, signal: ResubmissionSignal) -> None:

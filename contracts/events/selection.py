@@ -58,6 +58,14 @@ class CandidateNominated(BaseModel):
     nominated_at: datetime
 
 
+@event("intake.selection.list_submitted", summary="推荐名单已报送 — a bureau submitted its recommendation list to the province")
+class RecommendationListSubmitted(BaseModel):
+    round_id: str
+    organisation: str
+    candidacy_ids: list[str] = Field(description="the recommended candidacies; copied read-only to each chain's lead unit")
+    submitted_at: datetime
+
+
 @event("intake.selection.resubmitted", summary="补正材料已提交 — the enterprise resubmitted after a supplement request")
 class CandidacyResubmitted(BaseModel):
     candidacy_id: str

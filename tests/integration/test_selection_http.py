@@ -157,3 +157,30 @@ def test_objections_are_rate_limited_per_client_address(settings, databases):
         assert statuses[:10] == [201] * 10 and statuses[10] == 429
         assert other.status_code == 201, "another address is not affected"
         OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+
+
+def test_the_recommendation_list_waits_for_every_decision_and_is_copied_read_only_to_the_chain_lead_unit(settings, databases):
+    from tests.support.selection import submit_list
+
+    with Stack(settings, databases, services=("intake",)) as stack:
+        selection_round = open_round(stack, ["sx_photovoltaic"])
+        first, second = (nominate(stack, selection_round["id"], make_uscc("140400"), region="140400") for _ in range(2))
+        refused = submit_list(stack, selection_round["id"], *bureau("140400"), expect=409)
+        assert "尚有2家" in refused["message"]
+        lead_unit = ("chain_lead_unit", "sx_photovoltaic.chain_lead_unit")
+        with stack.client("intake", *lead_unit, chains=["sx_photovoltaic"]) as client:
+            assert client.get("/selection/candidacies").json() == [], "nothing is copied before the list is submitted"
+        with Session(stack.runtimes["intake"].db.engine) as session:
+            for candidacy_id, status in ((first["id"], "recommended"), (second["id"], "declined")):
+                row = session.get(Candidacy, candidacy_id)
+                row.status = status
+                session.add(row)
+            session.commit()
+        listed = submit_list(stack, selection_round["id"], *bureau("140400"))
+        assert listed["candidacy_ids"] == [first["id"]]
+        assert submit_list(stack, selection_round["id"], *bureau("140400"), expect=409)["message"] == "本单位已报送该批次推荐名单"
+        with stack.client("intake", *lead_unit, chains=["sx_photovoltaic"]) as client:
+            assert [c["id"] for c in client.get("/selection/candidacies").json()] == [first["id"]]
+            assert client.post(f"/selection/rounds/{selection_round['id']}/recommendation-lists", json={}).status_code == 403
+        with stack.client("intake", *bureau("140900"), region="140900") as client:
+            assert client.post(f"/selection/rounds/{selection_round['id']}/recommendation-lists", json={}).status_code == 404

@@ -132,23 +132,43 @@ def approval_route(kind: str, chain: str, route: str = "leading_group") -> list[
     return [("selection_approval", *LEADING_GROUP)]
 
 
-def carry_through(stack: Stack, nominated: dict, *, route: str = "leading_group", recommend: bool = True) -> None:
-    """Recommend, pass the completeness check and approve one candidacy, each by a different official."""
-    case_id, chain = nominated["id"], nominated["chain_id"]
+def submit_list(stack: Stack, round_id: str, role: str, organisation: str, expect: int = 201) -> dict:
+    """The bureau submits its recommendation list (once intake has every decision of its candidates)."""
+    region = organisation.split(".")[0] if organisation[0].isdigit() else None
+    with stack.client("intake", role, organisation, region=region, subject=f"list-{organisation}") as client:
+        def attempt() -> dict | None:
+            response = client.post(f"/selection/rounds/{round_id}/recommendation-lists", json={"note": "推荐名单"})
+            if response.status_code == 409 and "未作推荐" in response.text and expect == 201:
+                return None  # intake has not heard every decision yet
+            assert response.status_code == expect, response.text
+            return response.json()
+        return eventually(attempt, what=f"{organisation} to submit its list")
+
+
+def recommend(stack: Stack, nominated: dict, recommend: bool = True) -> None:
     role, org = nominated["assignee_role"], nominated["assignee_org"]
     region = org.split(".")[0] if org[0].isdigit() else None
-    task = task_for(stack, role, org, case_id, "city_recommendation", region=region)
+    task = task_for(stack, role, org, nominated["id"], "city_recommendation", region=region)
     decide(stack, role, org, task["id"], "approve" if recommend else "reject", "推荐" if recommend else "不符合推荐条件",
            region=region, subject=f"bureau-{org}")
-    if not recommend:
-        return
-    task = task_for(stack, *OFFICE, case_id, "completeness_check")
-    decide(stack, *OFFICE, task["id"], reason="材料完整", subject="office-checker")
-    experts_decide(stack, case_id)
-    for kind, step_role, step_org in approval_route(nominated["kind"], chain, route):
-        claims = {"chains": [chain]} if step_role in ("chain_lead_unit", "chain_chief") else {}
-        task = task_for(stack, step_role, step_org, case_id, kind, **claims)
-        decide(stack, step_role, step_org, task["id"], reason="同意", subject=f"{step_role}-official", **claims)
+
+
+def carry_through(stack: Stack, *nominated: dict, route: str = "leading_group") -> None:
+    """Recommend (and submit each bureau's list), pass the completeness check, let the panel propose and
+    approve each candidacy, each step by a different official."""
+    for each in nominated:
+        recommend(stack, each)
+    for role, org in sorted({(n["assignee_role"], n["assignee_org"]) for n in nominated}):
+        submit_list(stack, nominated[0]["round_id"], role, org)
+    for each in nominated:
+        case_id, chain = each["id"], each["chain_id"]
+        task = task_for(stack, *OFFICE, case_id, "completeness_check")
+        decide(stack, *OFFICE, task["id"], reason="材料完整", subject="office-checker")
+        experts_decide(stack, case_id)
+        for kind, step_role, step_org in approval_route(each["kind"], chain, route):
+            claims = {"chains": [chain]} if step_role in ("chain_lead_unit", "chain_chief") else {}
+            task = task_for(stack, step_role, step_org, case_id, kind, **claims)
+            decide(stack, step_role, step_org, task["id"], reason="同意", subject=f"{step_role}-official", **claims)
 
 
 def expert_tasks(stack: Stack, case_id: str) -> list[dict]:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.support.selection import (
-    OFFICE, expert_tasks, experts_decide, load_pool, candidacy, carry_through, decide, nominate, object_to, open_round, publicity, task_for, timeline, verify,
+    OFFICE, expert_tasks, experts_decide, load_pool, submit_list, candidacy, carry_through, decide, nominate, object_to, open_round, publicity, task_for, timeline, verify,
 )
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
@@ -112,8 +112,7 @@ def test_upheld_objection_removes_a_candidate_rejected_one_does_not_and_publicat
                                publicity_starts_on=today.isoformat())
         _round_started(temporal, selection["id"])
         a, b, c = (nominate(stack, selection["id"], make_uscc("140400"), region="140400") for _ in range(3))
-        for nominated in (a, b, c):
-            carry_through(stack, nominated)
+        carry_through(stack, a, b, c)
         temporal.skip(dt.timedelta(hours=1))
         eventually(lambda: temporal.status(selection["id"]) == "in_publicity", what="the publicity to open")
         against_a, against_b = object_to(stack, selection["id"], a["id"]), object_to(stack, selection["id"], b["id"])
@@ -144,6 +143,7 @@ def test_the_supplement_loop_stops_and_resumes_the_sla_clock(settings, databases
         task = task_for(stack, "city_industry_bureau", "140400.city_industry_bureau", nominated["id"], "city_recommendation",
                         region="140400")
         decide(stack, "city_industry_bureau", "140400.city_industry_bureau", task["id"], region="140400")
+        submit_list(stack, selection["id"], "city_industry_bureau", "140400.city_industry_bureau")
         task = task_for(stack, *OFFICE, nominated["id"], "completeness_check")
         decide(stack, *OFFICE, task["id"], "reject", "补正：缺少近三年审计报告、主导产品市场占有率证明")
         eventually(lambda: temporal.query(nominated["id"], "status") == "supplement_requested", what="the 补正 request")
@@ -244,6 +244,7 @@ def test_an_expert_with_a_conflict_is_recused_and_replaced_and_the_majority_deci
         task = task_for(stack, "city_industry_bureau", "140400.city_industry_bureau", nominated["id"], "city_recommendation",
                         region="140400")
         decide(stack, "city_industry_bureau", "140400.city_industry_bureau", task["id"], region="140400")
+        submit_list(stack, selection["id"], "city_industry_bureau", "140400.city_industry_bureau")
         decide(stack, *OFFICE, task_for(stack, *OFFICE, nominated["id"], "completeness_check")["id"])
         panel = sorted(t["assignee_org"] for t in expert_tasks(stack, nominated["id"]))
         assert panel == ["bio-3", "bio-4", "bio-5"], "both conflicted experts recused, replaced from the pool"

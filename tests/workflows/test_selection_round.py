@@ -7,7 +7,9 @@ import random
 
 import pytest
 
-from tests.support.selection import LEADING_GROUP, OFFICE, bureau, candidacy, nominate, open_round, timeline
+from tests.support.selection import (
+    LEADING_GROUP, OFFICE, bureau, candidacy, nominate, open_round, submit_list, timeline,
+)
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
@@ -67,6 +69,8 @@ def test_a_round_of_fifty_four_candidates_from_nomination_to_publication(setting
         not_approved = {nominated[33]["id"]}
         for city in CITIES:
             _decide_all(stack, *bureau(city), "city_recommendation", by_city[city], declined, region=city)
+            listed = submit_list(stack, selection["id"], *bureau(city))
+            assert set(listed["candidacy_ids"]) == by_city[city] - declined
         recommended = {n["id"] for n in nominated} - declined
         _decide_all(stack, *OFFICE, "completeness_check", recommended, set())
         for chain in CHAINS:  # one expert per panel in this round (the pool's loaded panel size)
@@ -88,6 +92,7 @@ def test_a_round_of_fifty_four_candidates_from_nomination_to_publication(setting
                 assert history[-2:] == ["review.selection.publicity_opened", "selection.candidate.published"]
                 # recommendation, completeness, one expert, approval
                 assert history.count("review.decision.recorded") == 4
+                assert "intake.selection.list_submitted" in history
                 assert "review.selection.panel_drawn" in history and "review.selection.panel_recommended" in history
             elif status == "declined":
                 assert history[-1] == "review.decision.recorded" and history.count("review.task.opened") == 1

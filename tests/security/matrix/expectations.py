@@ -81,6 +81,9 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("intake", "GET", "/selection/rounds/{round_id}"): Route(SCENARIOS["selection_round"], (200, 200)),
     ("intake", "POST", "/selection/rounds/{round_id}/nominations"): Route(
         SCENARIOS["nominate"], (403, 403), {"enterprise": (201, 403)}),
+    ("intake", "POST", "/selection/rounds/{round_id}/recommendation-lists"): Route(
+        SCENARIOS["submit_recommendation_list"], (403, 403),
+        {"city_industry_bureau": (201, 404), "reform_zone_committee": (404, 404)}),
     ("intake", "GET", "/selection/candidacies"): Route(listing("/selection/candidacies"), (200, 200)),
     ("intake", "GET", "/selection/candidacies/{candidacy_id}"): Route(
         SCENARIOS["candidacy"], (404, 404), SELECTION_READERS),

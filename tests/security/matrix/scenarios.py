@@ -223,7 +223,7 @@ def _candidacy(scope: str, round_id: str, status: str = "recommended") -> "Candi
     return Candidacy(id=f"CAND-M-{uuid.uuid4().hex[:10]}", round_id=round_id, kind="chain_leader", chain_id=chain,
                      enterprise_uscc=USCC[scope], enterprise_name=f"企业{scope}", region=APPLICANT_REGION[scope],
                      assignee_role="city_industry_bureau", assignee_org=f"{city}.city_industry_bureau", facts={},
-                     precheck={}, status=status, recommended_at=now, nominated_by="x", nominated_at=now, updated_at=now)
+                     precheck={}, status=status, recommended_at=now, listed_at=now, nominated_by="x", nominated_at=now, updated_at=now)
 
 
 @scenario("open_selection_round")
@@ -446,3 +446,16 @@ def load_expert_pool(stack, me: Identity):  # type: ignore[no-untyped-def]
         return {"chain_id": "cz_hydrogen", "panel_size": 1, "quorum": quorum, "source_note": "矩阵测试",
                 "experts": [{"expert_id": "expert-B", "name": "专家B"}]}
     return Call("POST", "/admin/expert-pools", body(1)), Call("POST", "/admin/expert-pools", body(2))
+
+
+@scenario("submit_recommendation_list")
+def submit_recommendation_list(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a round where the caller's bureau recommended a candidacy; other: a round with only another bureau's."""
+    own_round, other_round = _round(), _round()
+    _add(stack, "intake", own_round, other_round)
+    own, other = _candidacy("A", own_round.id), _candidacy("B", other_round.id)
+    own.listed_at = other.listed_at = None
+    _add(stack, "intake", own, other)
+    body = {"note": "矩阵测试"}
+    return (Call("POST", f"/selection/rounds/{own_round.id}/recommendation-lists", body),
+            Call("POST", f"/selection/rounds/{other_round.id}/recommendation-lists", body))
