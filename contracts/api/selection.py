@@ -18,7 +18,7 @@ class OpenPublicity(BaseModel):
     round_id: str = Field(min_length=1, max_length=64)
     year: int = Field(ge=2000, le=2100)
     working_days: int = Field(ge=MIN_PUBLICITY_WORKING_DAYS, le=60)
-    starts_on: dt.date
+    starts_on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
     entries: list[PublicityEntry] = Field(min_length=1, max_length=2000)
 
 

@@ -68,7 +68,8 @@ class OpenRound(BaseModel):
                                           description="链主审定路径: leading_group 领导小组审定 / chiefs 链长再总链长逐级审定")
     publicity_working_days: int = Field(default=MIN_PUBLICITY_WORKING_DAYS, ge=MIN_PUBLICITY_WORKING_DAYS, le=60,
                                         description="公示期(工作日), 不少于7个工作日")
-    publicity_starts_on: date | None = Field(default=None, description="公示开始日期; 省略则审定完成当日开始")
+    publicity_starts_on: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31),
+                                             description="公示开始日期; 省略则审定完成当日开始")
 
     @field_validator("chain_ids")
     @classmethod
