@@ -61,6 +61,19 @@ def test_publicity_from_2025_09_26_ends_at_the_end_of_2025_10_13_and_the_list_is
         assert history[-1]["event_type"] == "selection.candidate.published"
         refused = object_to(stack, selection["id"], nominated["id"], expect=409)
         assert "2025-10-14 00:00" in refused["message"]
+        # the timeline agrees with the workflow's history: one decision signal per recorded decision
+        signals = temporal.run(_signals(temporal, nominated["id"]))
+        decisions = [e for e in history if e["event_type"] == "review.decision.recorded"]
+        assert signals.count("decision_recorded") == len(decisions) == 4
+        assert signals.count("listed") == 1 and "intake.selection.list_submitted" in [e["event_type"] for e in history]
+
+
+async def _signals(temporal: TemporalHarness, workflow_id: str) -> list[str]:
+    names = []
+    async for event in temporal.handle(workflow_id).fetch_history_events():
+        if event.HasField("workflow_execution_signaled_event_attributes"):
+            names.append(event.workflow_execution_signaled_event_attributes.signal_name)
+    return names
 
 
 def _outbox_types(stack: Stack, service: str) -> list[str]:
