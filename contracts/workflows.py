@@ -89,6 +89,13 @@ class ResubmissionSignal(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict)
 
 
+class ListedSignal(BaseModel):
+    """The candidacy's bureau submitted its recommendation list."""
+
+    event_id: str
+    organisation: str
+
+
 class ObjectionVerifiedSignal(BaseModel):
     event_id: str
     objection_id: str

@@ -2,8 +2,9 @@
 
 SelectionRound (one per round, id = round id) collects nominations until the window closes and runs
 one SelectionCandidacy child per candidacy (id = candidacy id). A candidacy goes: city recommendation
-(the registration city's industry bureau or the reform-zone committee) → completeness check by the
-province_chain_office (补正 loop: the SLA clock stops while the request is with the enterprise) →
+(the registration city's industry bureau or the reform-zone committee; it then submits its list) → completeness check by the
+province_chain_office (补正 loop: the SLA clock stops while the request is with the enterprise) → expert
+panel (seeded draw, recusal and replacement, quorum, majority → proposed list) →
 approval (chain_leader: the leading_group, or per round the chain_chief then the chief_of_chiefs;
 chain_core: the chain_lead_unit submits to its chain_chief). The round then opens the publicity on
 review (≥ 7 working days; if the calendar cannot count the end year it waits, after an alert, until an
@@ -20,18 +21,22 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from contracts.api.review import OpenTask, TaskRef
-    from contracts.api.selection import OpenPublicity, Publish, PublicityState
+    from contracts.api.review import EscalateTask, OpenTask, TaskRef
+    from temporalio.exceptions import ActivityError, ApplicationError
+
+    from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish, PublicityState
     from contracts.events.selection import PublicityEntry
     from contracts.workflows import (
         CandidacyInput,
         DecisionSignal,
+        ListedSignal,
         NominationSignal,
         ObjectionVerifiedSignal,
         ResubmissionSignal,
         SelectionRoundInput,
     )
-    from workflows.activities.selection import PublicationRequest, PublicityQuery
+    from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
+    from workflows.activities.services import TaskEscalation, TaskReminder
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox
 
 BEIJING = timezone(timedelta(hours=8))
@@ -58,6 +63,16 @@ class RoundOutcome(BaseModel):
     publicity_ends_at: datetime | None = None
 
 
+def supervisor(role: str, organisation: str, chain_id: str) -> tuple[str, str]:
+    """Who supervises an assignee's overdue task: the province_chain_office runs the procedure for the
+    bureaus, chiefs and leading group; a chain's chief supervises its lead unit; the leading group the office."""
+    if role == "province_chain_office":
+        return LEADING_GROUP
+    if role == "chain_lead_unit":
+        return "chain_chief", f"{chain_id}.chain_chief"
+    return PROVINCE_CHAIN_OFFICE
+
+
 def approval_steps(kind: str, chain_id: str, route: str) -> list[tuple[str, str, str, str]]:
     """(task kind, role, organisation, label) of the approval route (seed 004 §10.3 (四))."""
     if kind == "chain_core":
@@ -79,6 +94,7 @@ class SelectionCandidacyWorkflow:
         self._sla_elapsed = timedelta(0)
         self._sla_started: datetime | None = None
         self._supplements = 0
+        self._listed = False
 
     @workflow.run
     async def run(self, case: CandidacyInput) -> CandidacyOutcome:
@@ -89,6 +105,9 @@ class SelectionCandidacyWorkflow:
                                     f"遴选推荐：{label}")
         if decision.decision != "approve":
             return self._end(candidacy.candidacy_id, "declined", decision.reason)
+        # the bureau submits its whole recommendation list to the province_chain_office
+        self._status = "awaiting_list"
+        await workflow.wait_condition(lambda: self._listed)
         attempt = 0
         while True:
             attempt += 1
@@ -103,6 +122,9 @@ class SelectionCandidacyWorkflow:
             self._status = "supplement_requested"
             self._supplements += 1
             await workflow.wait_condition(lambda: len(self._resubmissions) >= attempt)
+        self._status = "expert_review"
+        if not await self._expert_review(case, label):
+            return self._end(candidacy.candidacy_id, "not_proposed", "专家评审未列入建议名单")
         for kind, role, organisation, step_label in approval_steps(candidacy.kind, candidacy.chain_id, case.approval_route):
             self._status = kind
             decision = await self._task(case, kind, role, organisation, f"{step_label}：{label}")
@@ -122,7 +144,74 @@ class SelectionCandidacyWorkflow:
                      due_working_days=DUE_WORKING_DAYS),
             result_type=TaskRef, activity_id=f"open-task-{kind}{key}", **ACTIVITY_OPTIONS,
         )
+        return await self._await_decision(task, role, organisation, candidacy.chain_id, f"{kind}{key}")
+
+    async def _await_decision(self, task: TaskRef, role: str, organisation: str, chain_id: str, key: str) -> DecisionSignal:
+        """Wait for the decision; past the due date remind the assignee, and after as long again
+        escalate to the supervising office (督办), then keep waiting."""
+        if task.due_at is not None:
+            allowed = task.due_at - workflow.now()
+            for step in ("remind", "escalate"):
+                try:
+                    await workflow.wait_condition(lambda: task.task_id in self._inbox.decisions,
+                                                  timeout=max(allowed, timedelta(seconds=1)))
+                    break
+                except asyncio.TimeoutError:
+                    pass
+                if step == "remind":
+                    await workflow.execute_activity(
+                        "review.remind_task", TaskReminder(task_id=task.task_id, note="已超过办理时限"), result_type=TaskRef,
+                        activity_id=f"remind-{key}", **ACTIVITY_OPTIONS)
+                else:
+                    supervising_role, supervising_org = supervisor(role, organisation, chain_id)
+                    await workflow.execute_activity(
+                        "review.escalate_task",
+                        TaskEscalation(task_id=task.task_id, escalation=EscalateTask(
+                            supervising_role=supervising_role, supervising_org=supervising_org)),
+                        result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
         return await self._inbox.wait_for(task.task_id)
+
+    async def _expert_review(self, case: CandidacyInput, label: str) -> bool:
+        """Panel drawn with a recorded seed (recusals replaced on review); every member scores and gives
+        an opinion; past the due date the quorum suffices; the majority decides the proposed list."""
+        candidacy = case.candidacy
+        seed = workflow.random().randint(0, 2**62)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                panel = await workflow.execute_activity(
+                    "review.draw_panel",
+                    DrawPanel(case_id=candidacy.candidacy_id, chain_id=candidacy.chain_id, enterprise=candidacy.enterprise,
+                              title=f"专家评审：{label}"[:300], seed=seed, due_working_days=DUE_WORKING_DAYS,
+                              facts={"round_id": candidacy.round_id, "chain_id": candidacy.chain_id,
+                                     "declared": candidacy.facts, "precheck": candidacy.precheck}),
+                    result_type=PanelRef, activity_id=f"draw-panel-{attempt}", **ACTIVITY_OPTIONS)
+                break
+            except ActivityError as error:
+                cause = error.cause
+                if not (isinstance(cause, ApplicationError) and cause.type == "http_409"):
+                    raise
+                # the chain's expert pool is not loaded (or too small after recusals): wait for the admin
+                self._status = "awaiting_expert_pool"
+                await workflow.sleep(CALENDAR_RETRY)
+        self._status = "expert_review"
+        tasks = [m.task_id for m in panel.members]
+        try:
+            await workflow.wait_condition(lambda: all(t in self._inbox.decisions for t in tasks),
+                                          timeout=timedelta(days=DUE_WORKING_DAYS * 2))
+        except asyncio.TimeoutError:
+            await workflow.wait_condition(
+                lambda: sum(t in self._inbox.decisions for t in tasks) >= panel.quorum)
+        decided = [self._inbox.decisions[t] for t in tasks if t in self._inbox.decisions]
+        approvals = sum(d.decision == "approve" for d in decided)
+        proposed = approvals * 2 > len(decided)
+        await workflow.execute_activity(
+            "review.panel_recommendation",
+            RecommendationRequest(case_id=candidacy.candidacy_id, recommendation=PanelRecommendation(
+                proposed=proposed, approvals=approvals, rejections=len(decided) - approvals)),
+            result_type=PanelRef, activity_id="panel-recommendation", **ACTIVITY_OPTIONS)
+        return proposed
 
     def _end(self, candidacy_id: str, status: str, reason: str) -> CandidacyOutcome:
         self._status = status
@@ -139,6 +228,10 @@ class SelectionCandidacyWorkflow:
     @workflow.signal(name="decision_recorded")
     def decision_recorded(self, signal: DecisionSignal) -> None:
         self._inbox.receive(signal)
+
+    @workflow.signal(name="listed")
+    def listed(self, signal: ListedSignal) -> None:
+        self._listed = True
 
     @workflow.signal(name="resubmitted")
     def resubmitted(self, signal: ResubmissionSignal) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -45,3 +46,11 @@ class TaskRef(BaseModel):
     task_id: str
     case_id: str
     status: str
+    due_at: datetime | None = None
+
+
+class EscalateTask(BaseModel):
+    """An overdue task is escalated to the office that supervises its assignee."""
+
+    supervising_role: str = Field(min_length=1, max_length=64)
+    supervising_org: str = Field(min_length=1, max_length=128)

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.common import ApplicantRef
 
 from contracts.events.selection import PublicityEntry
 
@@ -14,7 +18,7 @@ class OpenPublicity(BaseModel):
     round_id: str = Field(min_length=1, max_length=64)
     year: int = Field(ge=2000, le=2100)
     working_days: int = Field(ge=MIN_PUBLICITY_WORKING_DAYS, le=60)
-    starts_on: dt.date
+    starts_on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
     entries: list[PublicityEntry] = Field(min_length=1, max_length=2000)
 
 
@@ -42,3 +46,41 @@ class PublicityState(BaseModel):
     published_on: dt.date | None = None
     unresolved_objections: int = 0
     entries: list[PublicityEntryState] = []
+
+
+class DrawPanel(BaseModel):
+    """Draw a candidacy's expert panel from its chain's pool and address a task to each member."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    chain_id: str = Field(min_length=1, max_length=64)
+    enterprise: ApplicantRef
+    title: str = Field(min_length=1, max_length=300)
+    seed: int = Field(ge=0, le=2**62, description="recorded random seed of the draw")
+    facts: dict[str, Any] = Field(default_factory=dict)
+    due_working_days: int | None = Field(default=None, ge=1, le=250)
+
+
+class PanelMember(BaseModel):
+    expert_id: str
+    name: str
+    task_id: str
+
+
+class Recusal(BaseModel):
+    expert_id: str
+    name: str
+    reason: str
+
+
+class PanelRef(BaseModel):
+    case_id: str
+    seed: int
+    quorum: int
+    members: list[PanelMember]
+    recused: list[Recusal]
+
+
+class PanelRecommendation(BaseModel):
+    proposed: bool
+    approvals: int = Field(ge=0)
+    rejections: int = Field(ge=0)

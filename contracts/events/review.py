@@ -32,3 +32,26 @@ class DecisionRecorded(BaseModel):
     decided_by: str
     determination: DeterminationRef | None = None
     missing_items: list[str] = Field(default_factory=list, description="补正: what the applicant must supply")
+
+
+@event("review.task.overdue", summary="待办已超期 — a reminder to the assignee of a task past its due date")
+class TaskOverdue(BaseModel):
+    task_id: str
+    case_id: str
+    kind: str
+    title: str
+    assignee_role: str
+    assignee_org: str
+    due_at: datetime | None = None
+
+
+@event("review.task.escalated", summary="超期待办已上报督办 — an overdue task escalated to the supervising office")
+class TaskEscalated(BaseModel):
+    task_id: str
+    case_id: str
+    kind: str
+    title: str
+    assignee_org: str
+    supervising_role: str
+    supervising_org: str
+    due_at: datetime | None = None

@@ -58,6 +58,14 @@ class CandidateNominated(BaseModel):
     nominated_at: datetime
 
 
+@event("intake.selection.list_submitted", summary="推荐名单已报送 — a bureau submitted its recommendation list to the province")
+class RecommendationListSubmitted(BaseModel):
+    round_id: str
+    organisation: str
+    candidacy_ids: list[str] = Field(description="the recommended candidacies; copied read-only to each chain's lead unit")
+    submitted_at: datetime
+
+
 @event("intake.selection.resubmitted", summary="补正材料已提交 — the enterprise resubmitted after a supplement request")
 class CandidacyResubmitted(BaseModel):
     candidacy_id: str
@@ -119,3 +127,20 @@ class CandidatePublished(BaseModel):
     zone_id: str | None = Field(default=None, description="the development zone that cultivated it, declared at nomination")
     year: int = Field(description="round year")
     published_on: date
+
+
+@event("review.selection.panel_drawn", summary="专家评审小组已抽取 — a candidacy's expert panel was drawn (seed recorded, recusals)")
+class ExpertPanelDrawn(BaseModel):
+    case_id: str
+    chain_id: str
+    seed: int
+    members: list[str]
+    recused: list[dict[str, str]] = Field(default_factory=list)
+
+
+@event("review.selection.panel_recommended", summary="专家评审意见 — the panel's recommendation for the proposed list (建议名单)")
+class ExpertPanelRecommended(BaseModel):
+    case_id: str
+    proposed: bool
+    approvals: int
+    rejections: int

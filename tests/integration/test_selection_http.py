@@ -11,7 +11,7 @@ from infra.clock import utcnow
 from services.intake.adapters.orm import Candidacy
 from services.review.adapters.orm import SelectionPublicity, Task
 from tests.support.selection import (
-    OFFICE, bureau, decide, material, nominate, object_to, open_round, open_tasks, publicity, verify,
+    OFFICE, bureau, decide, material, nominate, object_to, open_round, open_tasks, publicity, verify, visitor,
 )
 from tests.support.stack import Stack
 from tests.support.tokens import make_uscc
@@ -128,7 +128,8 @@ def test_objections_inside_the_period_get_a_receipt_and_outside_are_refused_nami
         assert object_to(stack, current, "CAND-X", expect=422)["errors"][0]["field"] == "candidacy_id"
         with stack.client("review") as client:
             missing_contact = client.post(f"/public/selection/publicities/{current}/objections",
-                                          json={"candidacy_id": "CAND-A", "objector_name": "李四", "reason": "不实"})
+                                          json={"candidacy_id": "CAND-A", "objector_name": "李四", "reason": "不实"},
+                                          headers=visitor())
         assert missing_contact.status_code == 422 and "contact_phone" in missing_contact.json()["message"]
         ended = _publicity(stack, dt.date(2025, 9, 26), dt.datetime(2025, 10, 14, tzinfo=dt.timezone(dt.timedelta(hours=8))),
                            ["CAND-C"])
@@ -138,3 +139,48 @@ def test_objections_inside_the_period_get_a_receipt_and_outside_are_refused_nami
         assert verified["status"] == "upheld"
         listed = publicity(stack, current)
         assert {e["candidacy_id"]: e["status"] for e in listed["entries"]} == {"CAND-A": "removed", "CAND-B": "listed"}
+
+
+def test_objections_are_rate_limited_per_client_address(settings, databases):
+    from services.review.entrypoints.selection import OBJECTION_LIMIT
+
+    with Stack(settings, databases, services=("review",)) as stack:
+        today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+        current = _publicity(stack, today, utcnow() + dt.timedelta(days=9), ["CAND-A"])
+        OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+        body = {"candidacy_id": "CAND-A", "objector_name": "王五", "contact_phone": "13900000000", "reason": "重复提交"}
+        with stack.client("review") as client:
+            statuses = [client.post(f"/public/selection/publicities/{current}/objections", json=body,
+                                    headers={"X-Forwarded-For": "203.0.113.9"}).status_code for _ in range(11)]
+            other = client.post(f"/public/selection/publicities/{current}/objections", json=body,
+                                headers={"X-Forwarded-For": "203.0.113.10"})
+        assert statuses[:10] == [201] * 10 and statuses[10] == 429
+        assert other.status_code == 201, "another address is not affected"
+        OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+
+
+def test_the_recommendation_list_waits_for_every_decision_and_is_copied_read_only_to_the_chain_lead_unit(settings, databases):
+    from tests.support.selection import submit_list
+
+    with Stack(settings, databases, services=("intake",)) as stack:
+        selection_round = open_round(stack, ["sx_photovoltaic"])
+        first, second = (nominate(stack, selection_round["id"], make_uscc("140400"), region="140400") for _ in range(2))
+        refused = submit_list(stack, selection_round["id"], *bureau("140400"), expect=409)
+        assert "尚有2家" in refused["message"]
+        lead_unit = ("chain_lead_unit", "sx_photovoltaic.chain_lead_unit")
+        with stack.client("intake", *lead_unit, chains=["sx_photovoltaic"]) as client:
+            assert client.get("/selection/candidacies").json() == [], "nothing is copied before the list is submitted"
+        with Session(stack.runtimes["intake"].db.engine) as session:
+            for candidacy_id, status in ((first["id"], "recommended"), (second["id"], "declined")):
+                row = session.get(Candidacy, candidacy_id)
+                row.status = status
+                session.add(row)
+            session.commit()
+        listed = submit_list(stack, selection_round["id"], *bureau("140400"))
+        assert listed["candidacy_ids"] == [first["id"]]
+        assert submit_list(stack, selection_round["id"], *bureau("140400"), expect=409)["message"] == "本单位已报送该批次推荐名单"
+        with stack.client("intake", *lead_unit, chains=["sx_photovoltaic"]) as client:
+            assert [c["id"] for c in client.get("/selection/candidacies").json()] == [first["id"]]
+            assert client.post(f"/selection/rounds/{selection_round['id']}/recommendation-lists", json={}).status_code == 403
+        with stack.client("intake", *bureau("140900"), region="140900") as client:
+            assert client.post(f"/selection/rounds/{selection_round['id']}/recommendation-lists", json={}).status_code == 404

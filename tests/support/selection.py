@@ -3,6 +3,7 @@ province_chain_office, the enterprises, the bureaus and the chiefs do."""
 from __future__ import annotations
 
 import base64
+import random
 from datetime import datetime, timedelta, timezone
 
 from tests.support.stack import Stack
@@ -27,8 +28,22 @@ def material(name: str = "营业执照.pdf") -> dict:
     return {"filename": name, "content_type": "application/pdf", "content_base64": base64.b64encode(PDF).decode()}
 
 
+def load_pool(stack: Stack, chain: str, *, experts: list[dict] | None = None, panel_size: int = 1, quorum: int = 1) -> dict:
+    """An admin loads a chain's expert pool (test data); panel size and quorum come with it."""
+    experts = experts or [{"expert_id": f"{chain}-expert-{n}", "name": f"专家{n}"} for n in range(1, 4)]
+    with stack.client("review", "admin", "ops", subject="admin-1") as client:
+        response = client.post("/admin/expert-pools", json={
+            "chain_id": chain, "panel_size": panel_size, "quorum": quorum, "source_note": "测试专家库（虚构）",
+            "experts": experts})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 def open_round(stack: Stack, chains: list[str], *, kind: str = "chain_leader", closes_in: timedelta = timedelta(days=10),
-               expect: int = 201, **extra) -> dict:  # type: ignore[no-untyped-def]
+               expect: int = 201, pools: bool = True, **extra) -> dict:  # type: ignore[no-untyped-def]
+    if pools and "review" in stack.servers and expect == 201:
+        for chain in chains:
+            load_pool(stack, chain)
     now = datetime.now(timezone.utc)
     body = {"year": 2026, "kind": kind, "chain_ids": chains, "nomination_opens_at": (now - timedelta(hours=1)).isoformat(),
             "nomination_closes_at": (now + closes_in).isoformat(), **extra}
@@ -40,8 +55,9 @@ def open_round(stack: Stack, chains: list[str], *, kind: str = "chain_leader", c
 
 def nominate(stack: Stack, round_id: str, uscc: str, *, region: str = "140400", chain: str = "sx_photovoltaic",
              expect: int = 201, **extra) -> dict:  # type: ignore[no-untyped-def]
+    facts = extra.pop("facts", None) or LEADER_FACTS
     body = {"enterprise": {"uscc": uscc, "name": f"企业{uscc[-6:]}", "kind": "enterprise", "region": region},
-            "chain_id": chain, "facts": LEADER_FACTS, "materials": [material()], **extra}
+            "chain_id": chain, "facts": facts, "materials": [material()], **extra}
     with stack.client("intake", "enterprise", uscc, region=region) as client:
         response = client.post(f"/selection/rounds/{round_id}/nominations", json=body)
     assert response.status_code == expect, response.text
@@ -79,15 +95,20 @@ def timeline(stack: Stack, candidacy_id: str) -> list[dict]:
         return client.get(f"/selection/candidacies/{candidacy_id}/timeline").json()
 
 
+def visitor() -> dict[str, str]:
+    """A member of the public: its own client address (the public routes are rate-limited per address)."""
+    return {"X-Forwarded-For": f"198.51.{random.randint(0, 255)}.{random.randint(1, 254)}"}
+
+
 def publicity(stack: Stack, round_id: str) -> dict | None:
     with stack.client("review") as client:
-        response = client.get(f"/public/selection/publicities/{round_id}")
+        response = client.get(f"/public/selection/publicities/{round_id}", headers=visitor())
     return response.json() if response.status_code == 200 else None
 
 
 def object_to(stack: Stack, round_id: str, candidacy_id: str, expect: int = 201) -> dict:
     with stack.client("review") as client:
-        response = client.post(f"/public/selection/publicities/{round_id}/objections", json={
+        response = client.post(f"/public/selection/publicities/{round_id}/objections", headers=visitor(), json={
             "candidacy_id": candidacy_id, "objector_name": "张三", "contact_phone": "13800000000",
             "reason": "该企业主营业务收入数据与统计年报不符"})
     assert response.status_code == expect, response.text
@@ -111,19 +132,61 @@ def approval_route(kind: str, chain: str, route: str = "leading_group") -> list[
     return [("selection_approval", *LEADING_GROUP)]
 
 
-def carry_through(stack: Stack, nominated: dict, *, route: str = "leading_group", recommend: bool = True) -> None:
-    """Recommend, pass the completeness check and approve one candidacy, each by a different official."""
-    case_id, chain = nominated["id"], nominated["chain_id"]
+def submit_list(stack: Stack, round_id: str, role: str, organisation: str, expect: int = 201) -> dict:
+    """The bureau submits its recommendation list (once intake has every decision of its candidates)."""
+    region = organisation.split(".")[0] if organisation[0].isdigit() else None
+    with stack.client("intake", role, organisation, region=region, subject=f"list-{organisation}") as client:
+        def attempt() -> dict | None:
+            response = client.post(f"/selection/rounds/{round_id}/recommendation-lists", json={"note": "推荐名单"})
+            if response.status_code == 409 and "未作推荐" in response.text and expect == 201:
+                return None  # intake has not heard every decision yet
+            assert response.status_code == expect, response.text
+            return response.json()
+        return eventually(attempt, what=f"{organisation} to submit its list")
+
+
+def recommend(stack: Stack, nominated: dict, recommend: bool = True) -> None:
     role, org = nominated["assignee_role"], nominated["assignee_org"]
     region = org.split(".")[0] if org[0].isdigit() else None
-    task = task_for(stack, role, org, case_id, "city_recommendation", region=region)
+    task = task_for(stack, role, org, nominated["id"], "city_recommendation", region=region)
     decide(stack, role, org, task["id"], "approve" if recommend else "reject", "推荐" if recommend else "不符合推荐条件",
            region=region, subject=f"bureau-{org}")
-    if not recommend:
-        return
-    task = task_for(stack, *OFFICE, case_id, "completeness_check")
-    decide(stack, *OFFICE, task["id"], reason="材料完整", subject="office-checker")
-    for kind, step_role, step_org in approval_route(nominated["kind"], chain, route):
-        claims = {"chains": [chain]} if step_role in ("chain_lead_unit", "chain_chief") else {}
-        task = task_for(stack, step_role, step_org, case_id, kind, **claims)
-        decide(stack, step_role, step_org, task["id"], reason="同意", subject=f"{step_role}-official", **claims)
+
+
+def carry_through(stack: Stack, *nominated: dict, route: str = "leading_group") -> None:
+    """Recommend (and submit each bureau's list), pass the completeness check, let the panel propose and
+    approve each candidacy, each step by a different official."""
+    for each in nominated:
+        recommend(stack, each)
+    for role, org in sorted({(n["assignee_role"], n["assignee_org"]) for n in nominated}):
+        submit_list(stack, nominated[0]["round_id"], role, org)
+    for each in nominated:
+        case_id, chain = each["id"], each["chain_id"]
+        task = task_for(stack, *OFFICE, case_id, "completeness_check")
+        decide(stack, *OFFICE, task["id"], reason="材料完整", subject="office-checker")
+        experts_decide(stack, case_id)
+        for kind, step_role, step_org in approval_route(each["kind"], chain, route):
+            claims = {"chains": [chain]} if step_role in ("chain_lead_unit", "chain_chief") else {}
+            task = task_for(stack, step_role, step_org, case_id, kind, **claims)
+            decide(stack, step_role, step_org, task["id"], reason="同意", subject=f"{step_role}-official", **claims)
+
+
+def expert_tasks(stack: Stack, case_id: str) -> list[dict]:
+    with stack.client("review", "auditor", "audit-office") as auditor:
+        def probe() -> list[dict]:
+            tasks = auditor.get("/tasks", params={"status": "open", "limit": 500}).json()
+            return [t for t in tasks if t["case_id"] == case_id and t["kind"] == "expert_review"]
+        return eventually(probe, what=f"the expert panel's tasks for {case_id}")
+
+
+def experts_decide(stack: Stack, case_id: str, decisions: dict[str, str] | None = None) -> list[dict]:
+    """Each panel member scores and gives an opinion (approve unless `decisions` says otherwise)."""
+    tasks = expert_tasks(stack, case_id)
+    for task in tasks:
+        decision = (decisions or {}).get(task["assignee_org"], "approve")
+        with stack.client("review", "expert", task["assignee_org"], subject=task["assignee_org"]) as client:
+            response = client.post(f"/tasks/{task['id']}/decision", json={
+                "decision": decision, "reason": "评审意见：带动能力突出" if decision == "approve" else "评审意见：带动能力不足",
+                "verified_facts": {"score": 86 if decision == "approve" else 55}})
+        assert response.status_code == 201, response.text
+    return tasks

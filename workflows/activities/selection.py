@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from temporalio import activity
 
-from contracts.api.selection import OpenPublicity, Publish, PublicityState
+from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish, PublicityState
 from infra.settings import Settings
 from workflows.activities.http import ServiceClient
 
@@ -16,6 +16,11 @@ class PublicityQuery(BaseModel):
 class PublicationRequest(BaseModel):
     round_id: str
     publish: Publish
+
+
+class RecommendationRequest(BaseModel):
+    case_id: str
+    recommendation: PanelRecommendation
 
 
 class SelectionActivities:
@@ -35,5 +40,14 @@ class SelectionActivities:
         return await self.review.post(f"/internal/selection/publicities/{request.round_id}/publication", request.publish,
                                       PublicityState)
 
+    @activity.defn(name="review.draw_panel")
+    async def draw_panel(self, command: DrawPanel) -> PanelRef:
+        return await self.review.post("/internal/selection/expert-panels", command, PanelRef)
+
+    @activity.defn(name="review.panel_recommendation")
+    async def panel_recommendation(self, request: RecommendationRequest) -> PanelRef:
+        return await self.review.post(f"/internal/selection/expert-panels/{request.case_id}/recommendation",
+                                      request.recommendation, PanelRef)
+
     def all(self) -> list:
-        return [self.open_publicity, self.publicity_state, self.publish]
+        return [self.open_publicity, self.publicity_state, self.publish, self.draw_panel, self.panel_recommendation]

@@ -1,12 +1,27 @@
 """Activities that ask the services to act. Thin: one HTTP call each."""
 from __future__ import annotations
 
+from pydantic import BaseModel
 from temporalio import activity
 
 from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef, PriorAwardList, PriorAwardsQuery
-from contracts.api.review import OpenTask, TaskRef
+from contracts.api.review import EscalateTask, OpenTask, TaskRef
 from infra.settings import Settings
 from workflows.activities.http import ServiceClient
+
+
+class TaskReminder(BaseModel):
+    task_id: str
+    note: str = ""
+
+
+class TaskEscalation(BaseModel):
+    task_id: str
+    escalation: EscalateTask
+
+
+class _Note(BaseModel):
+    note: str
 
 
 class ServiceActivities:
@@ -17,6 +32,14 @@ class ServiceActivities:
     @activity.defn(name="review.open_task")
     async def open_task(self, command: OpenTask) -> TaskRef:
         return await self.review.post("/internal/tasks", command, TaskRef)
+
+    @activity.defn(name="review.remind_task")
+    async def remind_task(self, request: TaskReminder) -> TaskRef:
+        return await self.review.post(f"/internal/tasks/{request.task_id}/reminders", _Note(note=request.note), TaskRef)
+
+    @activity.defn(name="review.escalate_task")
+    async def escalate_task(self, request: TaskEscalation) -> TaskRef:
+        return await self.review.post(f"/internal/tasks/{request.task_id}/escalations", request.escalation, TaskRef)
 
     @activity.defn(name="payout.open_plan")
     async def open_payout_plan(self, command: OpenPayoutPlan) -> PayoutPlanRef:
@@ -34,4 +57,5 @@ class ServiceActivities:
         return await self.payout.get("/internal/prior-awards", PriorAwardList, params=params)
 
     def all(self) -> list:
-        return [self.open_task, self.open_payout_plan, self.add_payout_stage, self.prior_awards]
+        return [self.open_task, self.remind_task, self.escalate_task, self.open_payout_plan, self.add_payout_stage,
+                self.prior_awards]

@@ -21,10 +21,17 @@ from contracts.events.payout import (
     StageEventBase,
 )
 from contracts.events.review import DecisionRecorded
-from contracts.events.selection import CandidacyResubmitted, CandidateNominated, ObjectionVerified, SelectionRoundOpened
+from contracts.events.selection import (
+    CandidacyResubmitted,
+    CandidateNominated,
+    ObjectionVerified,
+    RecommendationListSubmitted,
+    SelectionRoundOpened,
+)
 from contracts.workflows import (
     ApplicationCaseInput,
     DecisionSignal,
+    ListedSignal,
     NominationSignal,
     ObjectionVerifiedSignal,
     PayoutStageSignal,
@@ -124,6 +131,12 @@ def _candidate_nominated(envelope: EventEnvelope) -> list[Action]:
                            NominationSignal(event_id=str(envelope.id), candidacy=event.candidacy))]
 
 
+def _list_submitted(envelope: EventEnvelope) -> list[Action]:
+    event = RecommendationListSubmitted.model_validate(envelope.payload)
+    signal = ListedSignal(event_id=str(envelope.id), organisation=event.organisation)
+    return [SignalWorkflow(candidacy_id, "listed", signal) for candidacy_id in event.candidacy_ids]
+
+
 def _candidacy_resubmitted(envelope: EventEnvelope) -> list[Action]:
     event = CandidacyResubmitted.model_validate(envelope.payload)
     return [SignalWorkflow(event.candidacy_id, "resubmitted", ResubmissionSignal(event_id=str(envelope.id), facts=event.facts))]
@@ -140,6 +153,7 @@ ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
     "intake.selection.round_opened": _selection_round_opened,
     "intake.selection.nominated": _candidate_nominated,
     "intake.selection.resubmitted": _candidacy_resubmitted,
+    "intake.selection.list_submitted": _list_submitted,
     "review.selection.objection_verified": _objection_verified,
     "intake.application.submitted": _application_submitted,
     "intake.application.resubmitted": _application_resubmitted,

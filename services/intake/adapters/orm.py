@@ -160,6 +160,7 @@ class Candidacy(IntakeTable, table=True):
     precheck: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(index=True, max_length=32)
     recommended_at: datetime | None = _when(nullable=True)
+    listed_at: datetime | None = _when(nullable=True)  # in the bureau's submitted recommendation list
     nominated_by: str = Field(max_length=128)
     nominated_at: datetime = _when(nullable=False)
     updated_at: datetime = _when(nullable=False)

@@ -11,7 +11,15 @@ from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.intake.service_layer import selection as service
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
-from services.intake.service_layer.selection import CandidacyPublic, Nominate, OpenRound, Resubmit, RoundPublic
+from services.intake.service_layer.selection import (
+    CandidacyPublic,
+    ListPublic,
+    Nominate,
+    OpenRound,
+    Resubmit,
+    RoundPublic,
+    SubmitList,
+)
 
 router = APIRouter(prefix="/selection", tags=["selection"], responses=ERROR_RESPONSES)
 
@@ -63,3 +71,10 @@ def get_timeline(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> lis
 def resubmit(candidacy_id: str, body: Resubmit, uow: UowDep, idempotency: IdempotencyDep,
              principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.resubmit(uow, principal, candidacy_id, body), status_code=201)
+
+
+@router.post("/rounds/{round_id}/recommendation-lists", response_model=ListPublic, status_code=201,
+             summary="(设区市工信局/综改区管委会) 报送推荐名单至省链长办, 抄送链长牵头单位")
+def submit_list(round_id: str, body: SubmitList, uow: UowDep, idempotency: IdempotencyDep,
+                principal: Principal = require_roles("city_industry_bureau", "reform_zone_committee")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.submit_list(uow, principal, round_id, body), status_code=201)

@@ -12,8 +12,15 @@ from contracts.events.payout import (
     PayoutStageDisbursed,
     PayoutStageFailed,
 )
-from contracts.events.review import DecisionRecorded, TaskOpened
-from contracts.events.selection import CandidatePublished, ObjectionLodged, ObjectionVerified, PublicityOpened
+from contracts.events.review import DecisionRecorded, TaskEscalated, TaskOpened, TaskOverdue
+from contracts.events.selection import (
+    CandidatePublished,
+    ExpertPanelDrawn,
+    ExpertPanelRecommended,
+    ObjectionLodged,
+    ObjectionVerified,
+    PublicityOpened,
+)
 from policies.calendar import SHANGHAI
 from infra.clock import utcnow
 from infra.inbox import EventHandler
@@ -134,7 +141,6 @@ def _referral_status(uow: UnitOfWork, project_id: str, status: str) -> None:
 SELECTION_STATUS = {
     ("city_recommendation", "approve"): "recommended", ("city_recommendation", "reject"): "declined",
     ("completeness_check", "approve"): "complete", ("completeness_check", "reject"): "supplement_requested",
-    ("expert_review", "approve"): "proposed", ("expert_review", "reject"): "not_proposed",
     ("selection_approval", "approve"): "approved", ("selection_approval", "reject"): "not_approved",
     ("chief_review", "reject"): "not_approved", ("lead_unit_submission", "reject"): "not_approved",
 }
@@ -169,7 +175,37 @@ def on_candidate_published(uow: UnitOfWork, envelope: EventEnvelope) -> None:
                  {"round_id": event.round_id, "chain_id": event.chain_id})
 
 
+def on_task_overdue(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = TaskOverdue.model_validate(envelope.payload)
+    add_timeline(uow, envelope, f"待办「{event.title}」已超过办理时限，已提醒 {event.assignee_org}", {"task_id": event.task_id})
+
+
+def on_task_escalated(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = TaskEscalated.model_validate(envelope.payload)
+    add_timeline(uow, envelope, f"待办「{event.title}」提醒后仍未办理，已上报 {event.supervising_org} 督办",
+                 {"task_id": event.task_id, "supervising_org": event.supervising_org})
+
+
+def on_panel_drawn(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = ExpertPanelDrawn.model_validate(envelope.payload)
+    recused = "；".join(f"{r['name']}{r['reason']}" for r in event.recused)
+    add_timeline(uow, envelope, f"随机抽取专家评审小组（种子 {event.seed}）：{len(event.members)}人"
+                                + (f"；回避替补：{recused}" if recused else ""),
+                 {"seed": event.seed, "members": event.members, "recused": event.recused})
+
+
+def on_panel_recommended(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    event = ExpertPanelRecommended.model_validate(envelope.payload)
+    selection.set_status(uow, event.case_id, "proposed" if event.proposed else "not_proposed")
+    verdict = "列入建议名单" if event.proposed else "未列入建议名单"
+    add_timeline(uow, envelope, f"专家评审小组意见：{verdict}（同意{event.approvals}人，不同意{event.rejections}人）")
+
+
 HANDLERS: dict[str, EventHandler] = {
+    "review.selection.panel_drawn": on_panel_drawn,
+    "review.selection.panel_recommended": on_panel_recommended,
+    "review.task.overdue": on_task_overdue,
+    "review.task.escalated": on_task_escalated,
     "review.selection.publicity_opened": on_publicity_opened,
     "review.selection.objection_lodged": on_objection_lodged,
     "review.selection.objection_verified": on_objection_verified,

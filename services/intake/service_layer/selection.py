@@ -24,6 +24,7 @@ from contracts.events.selection import (
     CandidacyRef,
     CandidacyResubmitted,
     CandidateNominated,
+    RecommendationListSubmitted,
     MaterialRef,
     SelectionKind,
     SelectionRoundOpened,
@@ -36,7 +37,7 @@ from policies.calendar import SHANGHAI
 from policies.criteria import evaluate
 from policies.errors import PolicyError, UnknownChain
 from policies.registry import load_registry
-from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound
+from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound, TimelineEntry
 from services.intake.service_layer.applications import add_timeline
 
 DOCUMENT = "晋政办发〔2023〕44号"
@@ -67,7 +68,8 @@ class OpenRound(BaseModel):
                                           description="链主审定路径: leading_group 领导小组审定 / chiefs 链长再总链长逐级审定")
     publicity_working_days: int = Field(default=MIN_PUBLICITY_WORKING_DAYS, ge=MIN_PUBLICITY_WORKING_DAYS, le=60,
                                         description="公示期(工作日), 不少于7个工作日")
-    publicity_starts_on: date | None = Field(default=None, description="公示开始日期; 省略则审定完成当日开始")
+    publicity_starts_on: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31),
+                                             description="公示开始日期; 省略则审定完成当日开始")
 
     @field_validator("chain_ids")
     @classmethod
@@ -262,6 +264,50 @@ def resubmit(uow: UnitOfWork, principal: Principal, candidacy_id: str, command: 
     return public(uow, candidacy)
 
 
+class SubmitList(BaseModel):
+    note: str = Field(default="", max_length=2000, description="报送说明")
+
+
+class ListPublic(BaseModel):
+    round_id: str
+    organisation: str
+    candidacy_ids: list[str]
+    submitted_at: datetime
+
+
+def submit_list(uow: UnitOfWork, principal: Principal, round_id: str, command: SubmitList) -> ListPublic:
+    """The bureau (or reform-zone committee) submits its recommendation list to the province_chain_office;
+    it is copied read-only to each chain's chain_lead_unit (seed 004 §10.3 (二))."""
+    get_round(uow, round_id)
+    own = list(uow.session.exec(select(Candidacy).where(
+        Candidacy.round_id == round_id, Candidacy.assignee_org == principal.organisation,
+        Candidacy.assignee_role == principal.role)))
+    if not own:
+        raise NotFound("本单位在该批次没有自荐企业", round_id=round_id)
+    if any(c.listed_at is not None for c in own):
+        raise Conflict("本单位已报送该批次推荐名单", round_id=round_id)
+    undecided = [c.id for c in own if c.status == "nominated"]
+    if undecided:
+        raise Conflict(f"尚有{len(undecided)}家自荐企业未作推荐或不推荐决定，不能报送名单", undecided=undecided)
+    now = utcnow()
+    listed = [c for c in own if c.status == "recommended"]
+    for candidacy in listed:
+        candidacy.listed_at = now
+        uow.session.add(candidacy)
+    envelope = uow.publish(RecommendationListSubmitted(round_id=round_id, organisation=principal.organisation,
+                                                       candidacy_ids=[c.id for c in listed], submitted_at=now),
+                           correlation_id=round_id)
+    for candidacy in listed:
+        uow.session.add(TimelineEntry(
+            case_id=candidacy.id, event_id=str(envelope.id), event_type=envelope.type, occurred_at=envelope.occurred_at,
+            actor=principal.subject, role=principal.role, organisation=principal.organisation,
+            summary=f"{principal.organisation} 报送推荐名单（{len(listed)}家）至省链长办，抄送链长牵头单位", details={}))
+    uow.audit("selection.list.submit", "selection_round", round_id,
+              after={"organisation": principal.organisation, "candidacy_ids": [c.id for c in listed], "note": command.note})
+    return ListPublic(round_id=round_id, organisation=principal.organisation, candidacy_ids=[c.id for c in listed],
+                      submitted_at=now)
+
+
 def precheck(kind: str, chain_id: str, uscc: str, facts: dict[str, Any]) -> dict[str, Any]:
     """The automatic criteria check of 10.1/10.2 shown beside each candidate (never decides alone)."""
     chain = load_registry().chain(chain_id)
@@ -283,7 +329,7 @@ def visible(principal: Principal):  # type: ignore[no-untyped-def]
         return and_(col(Candidacy.assignee_org) == principal.organisation, col(Candidacy.assignee_role) == principal.role)
     if principal.role in ("chain_lead_unit", "chain_chief") and principal.chains:
         # the recommendation list is copied to each chain's lead unit (read-only) once recommended
-        return and_(col(Candidacy.chain_id).in_(principal.chains), col(Candidacy.recommended_at).is_not(None))
+        return and_(col(Candidacy.chain_id).in_(principal.chains), col(Candidacy.listed_at).is_not(None))
     return false()
 
 

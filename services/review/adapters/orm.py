@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, UniqueConstraint
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -124,3 +124,32 @@ class CalendarScheduleRecord(ReviewTable, table=True):
     body: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     loaded_by: str = Field(max_length=128)
     loaded_at: datetime = _when()
+
+
+class ExpertPool(ReviewTable, table=True):
+    """A chain's expert pool as an admin loaded it, with the panel size and quorum to draw by."""
+
+    __tablename__ = "expert_pools"
+
+    chain_id: str = Field(primary_key=True, max_length=64)
+    panel_size: int
+    quorum: int
+    experts: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    source_note: str = Field(max_length=1000)
+    loaded_by: str = Field(max_length=128)
+    loaded_at: datetime = _when()
+
+
+class ExpertPanel(ReviewTable, table=True):
+    """The panel drawn for one candidacy: the seed (so the draw can be re-done and audited), members, recusals."""
+
+    __tablename__ = "expert_panels"
+
+    case_id: str = Field(primary_key=True, max_length=64)
+    chain_id: str = Field(max_length=64)
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    quorum: int
+    members: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    recused: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    recommendation: str | None = Field(default=None, max_length=32)
+    drawn_at: datetime = _when()

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
-from contracts.api.review import OpenTask, TaskRef
+from contracts.api.review import EscalateTask, OpenTask, TaskRef
 from infra.auth import ROLES, Principal, PrincipalDep, require_roles
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
@@ -60,6 +61,32 @@ def open_task(
     principal: Principal = require_roles("workflow"),
 ):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.open_task(uow, body), status_code=201)
+
+
+class Reminder(BaseModel):
+    note: str = Field(default="", max_length=500)
+
+
+@internal.post("/tasks/{task_id}/reminders", response_model=TaskRef, status_code=201, summary="(workflow) 超期提醒")
+def remind(
+    task_id: str,
+    body: Reminder,
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+    principal: Principal = require_roles("workflow"),
+):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.remind(uow, task_id), status_code=201)
+
+
+@internal.post("/tasks/{task_id}/escalations", response_model=TaskRef, status_code=201, summary="(workflow) 超期上报督办")
+def escalate(
+    task_id: str,
+    body: EscalateTask,
+    uow: UowDep,
+    idempotency: IdempotencyDep,
+    principal: Principal = require_roles("workflow"),
+):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: service.escalate(uow, task_id, body), status_code=201)
 
 
 admin = APIRouter(tags=["reference-data"], responses=ERROR_RESPONSES)

@@ -13,7 +13,9 @@ from infra.ratelimit import rate_limited
 from infra.web import PublicUowDep, UowDep
 from policies.calendar import YearSchedule
 from services.review.service_layer import selection as service
-from contracts.api.selection import OpenPublicity, Publish
+from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish
+from services.review.service_layer import experts
+from services.review.service_layer.experts import LoadPool, PoolPublic
 from services.review.service_layer.selection import (
     CalendarSchedulePublic,
     LodgeObjection,
@@ -96,3 +98,22 @@ def list_schedules(principal: PrincipalDep, uow: UowDep) -> list[CalendarSchedul
 def load_schedule(body: YearSchedule, uow: UowDep, idempotency: IdempotencyDep,
                   principal: Principal = require_roles("admin")):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.load_schedule(uow, principal, body), status_code=201)
+
+
+@internal.post("/expert-panels", response_model=PanelRef, status_code=201, summary="(workflow) 随机抽取专家评审小组 (记录种子, 回避替补)")
+def draw_panel(body: DrawPanel, uow: UowDep, idempotency: IdempotencyDep,
+               principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: experts.draw(uow, body), status_code=201)
+
+
+@internal.post("/expert-panels/{case_id}/recommendation", response_model=PanelRef, status_code=201,
+               summary="(workflow) 评审小组意见: 是否列入建议名单")
+def panel_recommendation(case_id: str, body: PanelRecommendation, uow: UowDep, idempotency: IdempotencyDep,
+                         principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: experts.recommend(uow, case_id, body), status_code=201)
+
+
+@admin.post("/admin/expert-pools", response_model=PoolPublic, status_code=201, summary="(管理员) 载入产业链专家库、小组人数与法定人数")
+def load_pool(body: LoadPool, uow: UowDep, idempotency: IdempotencyDep,
+              principal: Principal = require_roles("admin")):  # type: ignore[no-untyped-def]
+    return idempotency.run(uow, body, lambda: experts.load_pool(uow, principal, body), status_code=201)

@@ -9,9 +9,9 @@ import structlog
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from contracts.api.review import OpenTask, TaskRef
+from contracts.api.review import EscalateTask, OpenTask, TaskRef
 from contracts.common import ApplicantRef, DeterminationRef
-from contracts.events.review import DecisionRecorded, TaskOpened
+from contracts.events.review import DecisionRecorded, TaskEscalated, TaskOpened, TaskOverdue
 from infra.auth import Principal
 from infra.clock import SHANGHAI, as_utc, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
@@ -108,7 +108,36 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
         correlation_id=task.case_id,
     )
     uow.audit("task.open", "task", task.id, after={"case_id": task.case_id, "kind": task.kind, "assignee_org": task.assignee_org})
-    return TaskRef(task_id=task.id, case_id=task.case_id, status=task.status)
+    return TaskRef(task_id=task.id, case_id=task.case_id, status=task.status, due_at=task.due_at)
+
+
+def remind(uow: UnitOfWork, task_id: str) -> TaskRef:
+    """An overdue task: remind its assignee (nothing happens if it was decided meanwhile)."""
+    task = _internal_task(uow, task_id)
+    if task.status == TaskStatus.OPEN:
+        uow.publish(TaskOverdue(task_id=task.id, case_id=task.case_id, kind=task.kind, title=task.title,
+                                assignee_role=task.assignee_role, assignee_org=task.assignee_org, due_at=task.due_at),
+                    correlation_id=task.case_id)
+        uow.audit("task.remind", "task", task.id, after={"assignee_org": task.assignee_org})
+    return TaskRef(task_id=task.id, case_id=task.case_id, status=task.status, due_at=task.due_at)
+
+
+def escalate(uow: UnitOfWork, task_id: str, command: EscalateTask) -> TaskRef:
+    """Still overdue after the reminder: report it to the supervising office (督办)."""
+    task = _internal_task(uow, task_id)
+    if task.status == TaskStatus.OPEN:
+        uow.publish(TaskEscalated(task_id=task.id, case_id=task.case_id, kind=task.kind, title=task.title,
+                                  assignee_org=task.assignee_org, supervising_role=command.supervising_role,
+                                  supervising_org=command.supervising_org, due_at=task.due_at), correlation_id=task.case_id)
+        uow.audit("task.escalate", "task", task.id, after=command.model_dump())
+    return TaskRef(task_id=task.id, case_id=task.case_id, status=task.status, due_at=task.due_at)
+
+
+def _internal_task(uow: UnitOfWork, task_id: str) -> Task:
+    task = uow.session.get(Task, task_id)
+    if task is None:
+        raise NotFound("待办不存在", task_id=task_id)
+    return task
 
 
 def _due_at(now: datetime, working_days: int | None) -> datetime | None:

@@ -75,6 +75,9 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("review", "POST", "/tasks/{task_id}/decision"): Route(
         SCENARIOS["decide_task"], (201, 404), each(NEVER_ACT, (403, 403))),
     ("review", "POST", "/internal/tasks"): Route(SCENARIOS["open_task"], (403, 403), {"workflow": (201, 201)}),
+    ("review", "POST", "/internal/tasks/{task_id}/reminders"): Route(SCENARIOS["remind_task"], (403, 403), {"workflow": (201, 201)}),
+    ("review", "POST", "/internal/tasks/{task_id}/escalations"): Route(
+        SCENARIOS["escalate_task"], (403, 403), {"workflow": (201, 201)}),
     ("review", "GET", "/tier-tables"): Route(listing("/tier-tables"), (200, 200)),
     ("review", "POST", "/admin/tier-tables"): Route(SCENARIOS["load_tier_table"], (403, 403), {"admin": (201, 201)}),
     # payout
@@ -85,6 +88,9 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("intake", "GET", "/selection/rounds/{round_id}"): Route(SCENARIOS["selection_round"], (200, 200)),
     ("intake", "POST", "/selection/rounds/{round_id}/nominations"): Route(
         SCENARIOS["nominate"], (403, 403), {"enterprise": (201, 403)}),
+    ("intake", "POST", "/selection/rounds/{round_id}/recommendation-lists"): Route(
+        SCENARIOS["submit_recommendation_list"], (403, 403),
+        {"city_industry_bureau": (201, 404), "reform_zone_committee": (404, 404)}),
     ("intake", "GET", "/selection/candidacies"): Route(listing("/selection/candidacies"), (200, 200)),
     ("intake", "GET", "/selection/candidacies/{candidacy_id}"): Route(
         SCENARIOS["candidacy"], (404, 404), SELECTION_READERS),
@@ -107,6 +113,10 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS["publicity_state"], (403, 403), {"workflow": (200, 200)}),
     ("review", "POST", "/internal/selection/publicities/{round_id}/publication"): Route(
         SCENARIOS["publish_selection"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "POST", "/internal/selection/expert-panels"): Route(SCENARIOS["draw_panel"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "POST", "/internal/selection/expert-panels/{case_id}/recommendation"): Route(
+        SCENARIOS["panel_recommendation"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "POST", "/admin/expert-pools"): Route(SCENARIOS["load_expert_pool"], (403, 403), {"admin": (201, 422)}),
     ("review", "GET", "/calendar-schedules"): Route(listing("/calendar-schedules"), (200, 200)),
     ("review", "POST", "/admin/calendar-schedules"): Route(
         SCENARIOS["load_calendar_schedule"], (403, 403), {"admin": (201, 409)}),

@@ -281,7 +281,7 @@ def _candidacy(scope: str, round_id: str, status: str = "recommended") -> "Candi
     return Candidacy(id=f"CAND-M-{uuid.uuid4().hex[:10]}", round_id=round_id, kind="chain_leader", chain_id=chain,
                      enterprise_uscc=USCC[scope], enterprise_name=f"企业{scope}", region=APPLICANT_REGION[scope],
                      assignee_role="city_industry_bureau", assignee_org=f"{city}.city_industry_bureau", facts={},
-                     precheck={}, status=status, recommended_at=now, nominated_by="x", nominated_at=now, updated_at=now)
+                     precheck={}, status=status, recommended_at=now, listed_at=now, nominated_by="x", nominated_at=now, updated_at=now)
 
 
 @scenario("open_selection_round")
@@ -461,3 +461,80 @@ def load_budget(stack, me: Identity):  # type: ignore[no-untyped-def]
 def load_cost_share(stack, me: Identity):  # type: ignore[no-untyped-def]
     return (Call("POST", "/finance/cost-shares", {"clause_id": "cbf2020-13-sme", "county": "140423", "city_share_bp": 5000}),
             Call("POST", "/finance/cost-shares", {"clause_id": "cbf2020-13-sme", "county": "140981", "city_share_bp": 5000}))
+
+
+@scenario("remind_task")
+def remind_task(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _task("city_industry_bureau", "140400.city_industry_bureau"), _task("city_industry_bureau", "140900.city_industry_bureau")
+    _add(stack, "review", own, other)
+    return (Call("POST", f"/internal/tasks/{own.id}/reminders", {"note": "超期"}),
+            Call("POST", f"/internal/tasks/{other.id}/reminders", {"note": "超期"}))
+
+
+@scenario("escalate_task")
+def escalate_task(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _task("city_industry_bureau", "140400.city_industry_bureau"), _task("city_industry_bureau", "140900.city_industry_bureau")
+    _add(stack, "review", own, other)
+    body = {"supervising_role": "province_chain_office", "supervising_org": "140000.province_chain_office"}
+    return (Call("POST", f"/internal/tasks/{own.id}/escalations", body),
+            Call("POST", f"/internal/tasks/{other.id}/escalations", body))
+
+
+def _expert_pool(chain: str) -> "ExpertPool":  # type: ignore[name-defined]
+    from services.review.adapters.orm import ExpertPool
+
+    return ExpertPool(chain_id=chain, panel_size=1, quorum=1, experts=[{"expert_id": "expert-A", "name": "专家A"}],
+                      source_note="矩阵", loaded_by="x", loaded_at=utcnow())
+
+
+@scenario("draw_panel")
+def draw_panel(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a chain with a loaded pool; other: a chain whose pool is not loaded (refused)."""
+    from sqlmodel import select
+
+    from services.review.adapters.orm import ExpertPool
+
+    with Session(stack.runtimes["review"].db.engine) as session:
+        loaded = session.exec(select(ExpertPool).where(ExpertPool.chain_id == "cz_photovoltaic")).first()
+    if loaded is None:
+        _add(stack, "review", _expert_pool("cz_photovoltaic"))
+
+    def call(chain: str) -> Call:
+        return Call("POST", "/internal/selection/expert-panels", {
+            "case_id": f"CAND-M-{uuid.uuid4().hex[:8]}", "chain_id": chain, "title": "专家评审", "seed": 42,
+            "enterprise": {"uscc": USCC["A"], "name": "企业A", "kind": "enterprise", "region": "140423"}})
+    return call("cz_photovoltaic"), call("cz_resource_recycling")
+
+
+@scenario("panel_recommendation")
+def panel_recommendation(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a drawn panel; other: a panel whose quorum the counts do not reach (refused)."""
+    from services.review.adapters.orm import ExpertPanel
+
+    panels = [ExpertPanel(case_id=f"CAND-M-{uuid.uuid4().hex[:8]}", chain_id="cz_photovoltaic", seed=1, quorum=quorum,
+                          members=[], recused=[], drawn_at=utcnow()) for quorum in (1, 3)]
+    _add(stack, "review", *panels)
+    body = {"proposed": True, "approvals": 1, "rejections": 0}
+    return tuple(Call("POST", f"/internal/selection/expert-panels/{p.case_id}/recommendation", body) for p in panels)  # type: ignore[return-value]
+
+
+@scenario("load_expert_pool")
+def load_expert_pool(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a valid pool; other: a quorum larger than the panel (refused)."""
+    def body(quorum: int) -> dict:
+        return {"chain_id": "cz_hydrogen", "panel_size": 1, "quorum": quorum, "source_note": "矩阵测试",
+                "experts": [{"expert_id": "expert-B", "name": "专家B"}]}
+    return Call("POST", "/admin/expert-pools", body(1)), Call("POST", "/admin/expert-pools", body(2))
+
+
+@scenario("submit_recommendation_list")
+def submit_recommendation_list(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Own: a round where the caller's bureau recommended a candidacy; other: a round with only another bureau's."""
+    own_round, other_round = _round(), _round()
+    _add(stack, "intake", own_round, other_round)
+    own, other = _candidacy("A", own_round.id), _candidacy("B", other_round.id)
+    own.listed_at = other.listed_at = None
+    _add(stack, "intake", own, other)
+    body = {"note": "矩阵测试"}
+    return (Call("POST", f"/selection/rounds/{own_round.id}/recommendation-lists", body),
+            Call("POST", f"/selection/rounds/{other_round.id}/recommendation-lists", body))

@@ -1,7 +1,7 @@
 """zone committees and cultivation claims
 
 Revision ID: 9b66c495a006
-Revises: 0cb7a321e118
+Revises: 5c1f720911fc
 Create Date: 2026-11-22 07:49:07.651018
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '9b66c495a006'
-down_revision: Union[str, None] = '0cb7a321e118'
+down_revision: Union[str, None] = '5c1f720911fc'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """missing items on supplement decisions
 
 Revision ID: 13b9c6cc2292
-Revises: d2ca4f6370d9
+Revises: f0baea3d96ec
 Create Date: 2026-11-22 08:31:05.258965
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '13b9c6cc2292'
-down_revision: Union[str, None] = 'd2ca4f6370d9'
+down_revision: Union[str, None] = 'f0baea3d96ec'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
