@@ -46,6 +46,14 @@ def databases(request: pytest.FixtureRequest, tmp_path: Path) -> DatabaseFactory
 
 
 @pytest.fixture
+def postgres_databases(postgres_url: str, tmp_path: Path) -> DatabaseFactory:
+    """One fresh PostgreSQL database per service, for the long workflow runs that need not repeat on SQLite."""
+    factory = DatabaseFactory("postgresql", tmp_path, postgres_url)
+    yield factory  # type: ignore[misc]
+    factory.close()
+
+
+@pytest.fixture
 def bus_namespace(amqp_url: str) -> str:
     """A private set of exchanges and queues for one test, deleted afterwards."""
     namespace = f"test-{uuid.uuid4().hex[:10]}"

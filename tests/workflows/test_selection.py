@@ -37,10 +37,8 @@ def _round_started(temporal: TemporalHarness, round_id: str) -> None:
     eventually(lambda: temporal.status(round_id) is not None, what="the round workflow to start")
 
 
-def test_publicity_from_2025_09_26_ends_at_the_end_of_2025_10_13_and_the_list_is_published(settings, databases):
-    if databases.kind != "postgresql":
-        pytest.skip("workflow path exercised on PostgreSQL")
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+def test_publicity_from_2025_09_26_ends_at_the_end_of_2025_10_13_and_the_list_is_published(settings, postgres_databases):
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30),
                                publicity_starts_on="2025-09-26")
         _round_started(temporal, selection["id"])
@@ -84,16 +82,14 @@ def _outbox_types(stack: Stack, service: str) -> list[str]:
         return [row[0] for row in connection.execute(sa_select(runtime.tables.outbox.c.event_type))]
 
 
-def test_a_period_ending_in_2027_waits_with_an_alert_until_the_2027_schedule_is_loaded(settings, databases):
-    if databases.kind != "postgresql":
-        pytest.skip("workflow path exercised on PostgreSQL")
+def test_a_period_ending_in_2027_waits_with_an_alert_until_the_2027_schedule_is_loaded(settings, postgres_databases):
     from pathlib import Path
 
     from policies.calendar import YearSchedule
 
     schedule = YearSchedule.from_file(Path(__file__).parents[1] / "unit/policies/fixtures/calendar_2027_TEST_DATA.yaml"
                                       ).model_dump(mode="json")
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_special_steel"], closes_in=dt.timedelta(minutes=30),
                                publicity_starts_on="2026-12-24")
         _round_started(temporal, selection["id"])
@@ -116,11 +112,9 @@ def test_a_period_ending_in_2027_waits_with_an_alert_until_the_2027_schedule_is_
         assert listed["last_day"].startswith("2027-01")
 
 
-def test_upheld_objection_removes_a_candidate_rejected_one_does_not_and_publication_waits(settings, databases):
-    if databases.kind != "postgresql":
-        pytest.skip("workflow path exercised on PostgreSQL")
+def test_upheld_objection_removes_a_candidate_rejected_one_does_not_and_publication_waits(settings, postgres_databases):
     today = dt.datetime.now(BEIJING).date()
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30),
                                publicity_starts_on=today.isoformat())
         _round_started(temporal, selection["id"])
@@ -145,10 +139,8 @@ def test_upheld_objection_removes_a_candidate_rejected_one_does_not_and_publicat
         assert any("异议不成立" in e["summary"] and "年报一致" in e["summary"] for e in kept)
 
 
-def test_the_supplement_loop_stops_and_resumes_the_sla_clock(settings, databases):
-    if databases.kind != "postgresql":
-        pytest.skip("workflow path exercised on PostgreSQL")
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+def test_the_supplement_loop_stops_and_resumes_the_sla_clock(settings, postgres_databases):
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30))
         _round_started(temporal, selection["id"])
         uscc = make_uscc("140400")
@@ -189,10 +181,8 @@ def _all_open(stack: Stack) -> list[dict]:
 
 
 @pytest.mark.parametrize(("kind", "route"), [("chain_core", "leading_group"), ("chain_leader", "chiefs")])
-def test_each_round_follows_its_own_approval_route(settings, databases, kind, route):
-    if databases.kind != "postgresql":
-        pytest.skip("workflow path exercised on PostgreSQL")
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+def test_each_round_follows_its_own_approval_route(settings, postgres_databases, kind, route):
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_new_energy_vehicle"], kind=kind, approval_route=route,
                                closes_in=dt.timedelta(minutes=30))
         _round_started(temporal, selection["id"])
@@ -212,10 +202,8 @@ def test_each_round_follows_its_own_approval_route(settings, databases, kind, ro
         assert tasks[-1]["assignee_org"] == final
 
 
-def test_an_overdue_task_reminds_its_assignee_then_escalates_to_the_supervising_office(settings, databases):
-    if databases.kind != "postgresql":
-        pytest.skip("workflow path exercised on PostgreSQL")
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+def test_an_overdue_task_reminds_its_assignee_then_escalates_to_the_supervising_office(settings, postgres_databases):
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30))
         _round_started(temporal, selection["id"])
         nominated = nominate(stack, selection["id"], make_uscc("140900"), region="140900")
@@ -238,11 +226,9 @@ def test_an_overdue_task_reminds_its_assignee_then_escalates_to_the_supervising_
         eventually(lambda: candidacy(stack, nominated["id"])["status"] == "declined", what="the late decision to count")
 
 
-def test_an_expert_with_a_conflict_is_recused_and_replaced_and_the_majority_decides(settings, databases):
-    if databases.kind != "postgresql":
-        pytest.skip("workflow path exercised on PostgreSQL")
+def test_an_expert_with_a_conflict_is_recused_and_replaced_and_the_majority_decides(settings, postgres_databases):
     uscc = make_uscc("140400")
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_synthetic_biology"], closes_in=dt.timedelta(minutes=30), pools=False)
         # a panel of up to 5 from a pool of 5: the draw meets every expert, so both conflicts are recused and
         # the seats go to the next experts drawn; 3 seated still make the quorum

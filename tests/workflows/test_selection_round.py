@@ -54,11 +54,9 @@ def _decide_all_expert(stack: Stack, expert: str, cases: set[str]) -> None:
             assert response.status_code == 201, response.text
 
 
-def test_a_round_of_fifty_four_candidates_from_nomination_to_publication(settings, databases):
-    if databases.kind != "postgresql":
-        pytest.skip("the 50-candidate round runs on PostgreSQL")
+def test_a_round_of_fifty_four_candidates_from_nomination_to_publication(settings, postgres_databases):
     rng = random.Random(20260926)
-    with Stack(settings, databases) as stack, TemporalHarness(stack.settings) as temporal:
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, CHAINS, closes_in=dt.timedelta(minutes=30))
         eventually(lambda: temporal.status(selection["id"]) is not None, what="the round workflow")
         nominated = [nominate(stack, selection["id"], make_uscc(city, rng), region=city, chain=chain)
