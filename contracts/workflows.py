@@ -87,6 +87,7 @@ class CandidacyInput(BaseModel):
 class ResubmissionSignal(BaseModel):
     event_id: str
     facts: dict[str, Any] = Field(default_factory=dict)
+    precheck: dict[str, Any] | None = None
 
 
 class ListedSignal(BaseModel):

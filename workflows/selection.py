@@ -51,7 +51,7 @@ KIND_ZH = {"chain_leader": "链主", "chain_core": "链核"}
 
 class CandidacyOutcome(BaseModel):
     candidacy_id: str
-    status: str  # approved | declined | not_approved
+    status: str  # approved | declined | incomplete | not_proposed | not_approved
     reason: str = ""
 
 
@@ -95,10 +95,13 @@ class SelectionCandidacyWorkflow:
         self._sla_started: datetime | None = None
         self._supplements = 0
         self._listed = False
+        self._facts: dict = {}
+        self._precheck: dict = {}
 
     @workflow.run
     async def run(self, case: CandidacyInput) -> CandidacyOutcome:
         candidacy = case.candidacy
+        self._facts, self._precheck = candidacy.facts, candidacy.precheck
         label = f"{candidacy.enterprise.name} — {candidacy.chain_id} {KIND_ZH.get(candidacy.kind, candidacy.kind)}遴选"
         self._status = "city_recommendation"
         decision = await self._task(case, "city_recommendation", candidacy.assignee_role, candidacy.assignee_org,
@@ -108,20 +111,29 @@ class SelectionCandidacyWorkflow:
         # the bureau submits its whole recommendation list to the province_chain_office
         self._status = "awaiting_list"
         await workflow.wait_condition(lambda: self._listed)
-        attempt = 0
+        attempt, resumes = 0, None
         while True:
             attempt += 1
             self._status = "completeness_check"
             self._clock_start()
-            decision = await self._task(case, "completeness_check", *PROVINCE_CHAIN_OFFICE, f"完整性核查：{label}",
-                                        key=f"-{attempt}")
+            decision = await self._task(case, "completeness_check", *PROVINCE_CHAIN_OFFICE,
+                                        f"完整性核查{'（补正后）' if resumes else ''}：{label}", key=f"-{attempt}",
+                                        resumes=resumes)
             self._clock_stop()
             if decision.decision == "approve":
                 break
-            # 补正: the request is with the enterprise; the SLA clock stays stopped until it resubmits
+            if decision.decision != "supplement":
+                # 对通过完整性核查的企业进行综合评价 (§10.3 (三)): one that does not pass goes no further
+                return self._end(candidacy.candidacy_id, "incomplete", decision.reason)
+            # 补正: the request is with the enterprise; the SLA clock stays stopped until it resubmits,
+            # then the check reopens with the working days it had left
             self._status = "supplement_requested"
             self._supplements += 1
             await workflow.wait_condition(lambda: len(self._resubmissions) >= attempt)
+            resubmission = self._resubmissions[attempt - 1]
+            self._facts = resubmission.facts or self._facts
+            self._precheck = resubmission.precheck or self._precheck
+            resumes = decision.task_id
         self._status = "expert_review"
         if not await self._expert_review(case, label):
             return self._end(candidacy.candidacy_id, "not_proposed", "专家评审未列入建议名单")
@@ -133,15 +145,15 @@ class SelectionCandidacyWorkflow:
         return self._end(candidacy.candidacy_id, "approved", decision.reason)
 
     async def _task(self, case: CandidacyInput, kind: str, role: str, organisation: str, title: str,
-                    key: str = "") -> DecisionSignal:
+                    key: str = "", resumes: str | None = None) -> DecisionSignal:
         candidacy = case.candidacy
         task = await workflow.execute_activity(
             "review.open_task",
             OpenTask(case_id=candidacy.candidacy_id, kind=kind, title=title[:300], assignee_role=role,
                      assignee_org=organisation, applicant=candidacy.enterprise,
                      facts={"round_id": candidacy.round_id, "chain_id": candidacy.chain_id, "kind": candidacy.kind,
-                            "zone_id": candidacy.zone_id, "declared": candidacy.facts, "precheck": candidacy.precheck},
-                     due_working_days=DUE_WORKING_DAYS),
+                            "zone_id": candidacy.zone_id, "declared": self._facts, "precheck": self._precheck},
+                     due_working_days=DUE_WORKING_DAYS, resumes_task_id=resumes),
             result_type=TaskRef, activity_id=f"open-task-{kind}{key}", **ACTIVITY_OPTIONS,
         )
         return await self._await_decision(task, role, organisation, candidacy.chain_id, f"{kind}{key}")
@@ -150,26 +162,34 @@ class SelectionCandidacyWorkflow:
         """Wait for the decision; past the due date remind the assignee, and after as long again
         escalate to the supervising office (督办), then keep waiting."""
         if task.due_at is not None:
-            allowed = task.due_at - workflow.now()
-            for step in ("remind", "escalate"):
-                try:
-                    await workflow.wait_condition(lambda: task.task_id in self._inbox.decisions,
-                                                  timeout=max(allowed, timedelta(seconds=1)))
-                    break
-                except asyncio.TimeoutError:
-                    pass
+            await self._chase([(task.task_id, key)], task.due_at, lambda: task.task_id in self._inbox.decisions,
+                              supervisor(role, organisation, chain_id))
+        return await self._inbox.wait_for(task.task_id)
+
+    async def _chase(self, tasks: list[tuple[str, str]], due_at: datetime, done, supervising: tuple[str, str]) -> bool:
+        """Wait until `done()`; past the due date remind each undecided task's assignee, after as long again
+        escalate them to the supervising office (督办). True when it came to an escalation."""
+        allowed = max(due_at - workflow.now(), timedelta(seconds=1))
+        for step in ("remind", "escalate"):
+            try:
+                await workflow.wait_condition(done, timeout=allowed)
+                return False
+            except asyncio.TimeoutError:
+                pass
+            for task_id, key in tasks:
+                if task_id in self._inbox.decisions:
+                    continue
                 if step == "remind":
                     await workflow.execute_activity(
-                        "review.remind_task", TaskReminder(task_id=task.task_id, note="已超过办理时限"), result_type=TaskRef,
+                        "review.remind_task", TaskReminder(task_id=task_id, note="已超过办理时限"), result_type=TaskRef,
                         activity_id=f"remind-{key}", **ACTIVITY_OPTIONS)
                 else:
-                    supervising_role, supervising_org = supervisor(role, organisation, chain_id)
                     await workflow.execute_activity(
                         "review.escalate_task",
-                        TaskEscalation(task_id=task.task_id, escalation=EscalateTask(
-                            supervising_role=supervising_role, supervising_org=supervising_org)),
+                        TaskEscalation(task_id=task_id, escalation=EscalateTask(
+                            supervising_role=supervising[0], supervising_org=supervising[1])),
                         result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
-        return await self._inbox.wait_for(task.task_id)
+        return True
 
     async def _expert_review(self, case: CandidacyInput, label: str) -> bool:
         """Panel drawn with a recorded seed (recusals replaced on review); every member scores and gives
@@ -185,7 +205,7 @@ class SelectionCandidacyWorkflow:
                     DrawPanel(case_id=candidacy.candidacy_id, chain_id=candidacy.chain_id, enterprise=candidacy.enterprise,
                               title=f"专家评审：{label}"[:300], seed=seed, due_working_days=DUE_WORKING_DAYS,
                               facts={"round_id": candidacy.round_id, "chain_id": candidacy.chain_id,
-                                     "declared": candidacy.facts, "precheck": candidacy.precheck}),
+                                     "declared": self._facts, "precheck": self._precheck}),
                     result_type=PanelRef, activity_id=f"draw-panel-{attempt}", **ACTIVITY_OPTIONS)
                 break
             except ActivityError as error:
@@ -197,12 +217,21 @@ class SelectionCandidacyWorkflow:
                 await workflow.sleep(CALENDAR_RETRY)
         self._status = "expert_review"
         tasks = [m.task_id for m in panel.members]
-        try:
-            await workflow.wait_condition(lambda: all(t in self._inbox.decisions for t in tasks),
-                                          timeout=timedelta(days=DUE_WORKING_DAYS * 2))
-        except asyncio.TimeoutError:
-            await workflow.wait_condition(
-                lambda: sum(t in self._inbox.decisions for t in tasks) >= panel.quorum)
+
+        def all_decided() -> bool:
+            return all(t in self._inbox.decisions for t in tasks)
+        dues = [m.due_at for m in panel.members if m.due_at is not None]
+        if dues:
+            # overdue experts are reminded, then reported to the province_chain_office; from then the quorum suffices
+            await self._chase([(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dues), all_decided,
+                              supervisor("expert", "", candidacy.chain_id))
+        else:  # no due date yet (the calendar cannot count it): the quorum suffices after twice the usual time
+            try:
+                await workflow.wait_condition(all_decided, timeout=timedelta(days=DUE_WORKING_DAYS * 2))
+            except asyncio.TimeoutError:
+                pass
+        await workflow.wait_condition(
+            lambda: all_decided() or sum(t in self._inbox.decisions for t in tasks) >= panel.quorum)
         decided = [self._inbox.decisions[t] for t in tasks if t in self._inbox.decisions]
         approvals = sum(d.decision == "approve" for d in decided)
         proposed = approvals * 2 > len(decided)
@@ -235,7 +264,9 @@ class SelectionCandidacyWorkflow:
 
     @workflow.signal(name="resubmitted")
     def resubmitted(self, signal: ResubmissionSignal) -> None:
-        if signal.event_id in self._seen_resubmissions or self._status != "supplement_requested":
+        # the decision's signal and the resubmission's may arrive in one activation, before the loop has
+        # moved on to "supplement_requested": keep it (intake only accepts one while 补正 is requested)
+        if signal.event_id in self._seen_resubmissions or self._status not in ("completeness_check", "supplement_requested"):
             return
         self._seen_resubmissions.add(signal.event_id)
         self._resubmissions.append(signal)

@@ -64,6 +64,7 @@ class PanelMember(BaseModel):
     expert_id: str
     name: str
     task_id: str
+    due_at: dt.datetime | None = Field(default=None, description="the member's task due date (end of its last working day)")
 
 
 class Recusal(BaseModel):

@@ -71,6 +71,7 @@ class CandidacyResubmitted(BaseModel):
     candidacy_id: str
     round_id: str
     facts: dict[str, Any] = Field(default_factory=dict)
+    precheck: dict[str, Any] | None = Field(default=None, description="the criteria pre-check on the resubmitted facts")
     materials: list[MaterialRef] = Field(default_factory=list)
     resubmitted_at: datetime
 

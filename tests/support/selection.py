@@ -78,9 +78,12 @@ def task_for(stack: Stack, role: str, organisation: str, case_id: str, kind: str
 
 
 def decide(stack: Stack, role: str, organisation: str, task_id: str, decision: str = "approve", reason: str = "同意",
-           expect: int = 201, **claims) -> dict:  # type: ignore[no-untyped-def]
+           expect: int = 201, missing_items: list[str] | None = None, **claims) -> dict:  # type: ignore[no-untyped-def]
+    body: dict = {"decision": decision, "reason": reason}
+    if missing_items is not None:
+        body["missing_items"] = missing_items
     with stack.client("review", role, organisation, **claims) as client:
-        response = client.post(f"/tasks/{task_id}/decision", json={"decision": decision, "reason": reason})
+        response = client.post(f"/tasks/{task_id}/decision", json=body)
     assert response.status_code == expect, response.text
     return response.json()
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.support.selection import (
-    OFFICE, expert_tasks, experts_decide, load_pool, submit_list, candidacy, carry_through, decide, nominate, object_to, open_round, publicity, task_for, timeline, verify,
+    OFFICE, expert_tasks, experts_decide, load_pool, submit_list, candidacy, carry_through, decide, nominate, object_to, open_round, publicity, recommend, task_for, timeline, verify,
 )
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
@@ -139,31 +139,41 @@ def test_upheld_objection_removes_a_candidate_rejected_one_does_not_and_publicat
         assert any("异议不成立" in e["summary"] and "年报一致" in e["summary"] for e in kept)
 
 
-def test_the_supplement_loop_stops_and_resumes_the_sla_clock(settings, postgres_databases):
+def test_the_supplement_loop_stops_and_resumes_the_sla_clock_and_an_incomplete_candidacy_goes_no_further(
+        settings, postgres_databases):
     with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
         selection = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(minutes=30))
         _round_started(temporal, selection["id"])
         uscc = make_uscc("140400")
         nominated = nominate(stack, selection["id"], uscc, region="140400")
-        task = task_for(stack, "city_industry_bureau", "140400.city_industry_bureau", nominated["id"], "city_recommendation",
-                        region="140400")
-        decide(stack, "city_industry_bureau", "140400.city_industry_bureau", task["id"], region="140400")
+        incomplete = nominate(stack, selection["id"], make_uscc("140400"), region="140400")
+        recommend(stack, nominated)
+        recommend(stack, incomplete)
         submit_list(stack, selection["id"], "city_industry_bureau", "140400.city_industry_bureau")
+        task = task_for(stack, *OFFICE, incomplete["id"], "completeness_check")
+        decide(stack, *OFFICE, task["id"], "reject", "验证材料与申报条件不符，未通过完整性核查")
+        eventually(lambda: candidacy(stack, incomplete["id"])["status"] == "incomplete", what="the incomplete status")
         task = task_for(stack, *OFFICE, nominated["id"], "completeness_check")
-        decide(stack, *OFFICE, task["id"], "reject", "补正：缺少近三年审计报告、主导产品市场占有率证明")
+        decide(stack, *OFFICE, task["id"], "supplement", "验证材料不全",
+               missing_items=["近三年审计报告", "主导产品市场占有率证明"])
         eventually(lambda: temporal.query(nominated["id"], "status") == "supplement_requested", what="the 补正 request")
         stopped = temporal.query(nominated["id"], "sla")
         assert stopped["running"] is False and stopped["supplements"] == 1
         temporal.skip(dt.timedelta(days=10))
         assert temporal.query(nominated["id"], "sla")["elapsed_seconds"] == stopped["elapsed_seconds"], "stopped meanwhile"
         assert eventually(lambda: candidacy(stack, nominated["id"])["status"] == "supplement_requested", what="intake status")
+        requested = [e for e in timeline(stack, nominated["id"]) if e["details"].get("decision") == "supplement"]
+        assert requested and requested[0]["details"]["missing_items"] == ["近三年审计报告", "主导产品市场占有率证明"]
+        corrected = {**nominated["facts"], "main_revenue_yuan": "900000000"}
         with stack.client("intake", "enterprise", uscc, region="140400") as client:
             response = client.post(f"/selection/candidacies/{nominated['id']}/resubmission",
-                                   json={"materials": [{"filename": "审计报告.pdf", "content_type": "application/pdf",
+                                   json={"facts": corrected,
+                                         "materials": [{"filename": "审计报告.pdf", "content_type": "application/pdf",
                                                         "content_base64": "JVBERi0xLjQK"}]})
         assert response.status_code == 201, response.text
         second = eventually(lambda: [t for t in _all_open(stack) if t["case_id"] == nominated["id"]], what="a second check")
-        assert second[0]["kind"] == "completeness_check"
+        assert second[0]["kind"] == "completeness_check" and "补正后" in second[0]["title"]
+        assert second[0]["facts"]["declared"]["main_revenue_yuan"] == "900000000", "the check sees the resubmitted facts"
         assert temporal.query(nominated["id"], "sla")["running"] is True, "the clock resumed on resubmission"
         decide(stack, *OFFICE, second[0]["id"], reason="补正后材料完整", subject="office-checker-2")
         experts_decide(stack, nominated["id"])
@@ -171,6 +181,8 @@ def test_the_supplement_loop_stops_and_resumes_the_sla_clock(settings, postgres_
         decide(stack, "leading_group", "140000.leading_group", task["id"])
         outcome = finish(temporal, selection["id"])
         assert outcome["published"] == [nominated["id"]]
+        assert outcome["candidacies"][incomplete["id"]] == "incomplete"
+        assert not [t for t in _all_open(stack) if t["case_id"] == incomplete["id"]], "no expert review after a failed check"
         kinds = [e["event_type"] for e in timeline(stack, nominated["id"])]
         assert "intake.selection.resubmitted" in kinds
 
@@ -260,3 +272,33 @@ def test_an_expert_with_a_conflict_is_recused_and_replaced_and_the_majority_deci
         outcome = finish(temporal, selection["id"])
         assert outcome["status"] == "closed_without_candidates"
         assert eventually(lambda: candidacy(stack, nominated["id"])["status"] == "not_proposed", what="not proposed")
+
+
+def test_an_overdue_expert_is_reminded_then_reported_and_the_quorum_decides(settings, postgres_databases):
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
+        selection = open_round(stack, ["sx_new_energy_storage"], closes_in=dt.timedelta(minutes=30), pools=False)
+        load_pool(stack, "sx_new_energy_storage", panel_size=3, quorum=2)
+        _round_started(temporal, selection["id"])
+        nominated = nominate(stack, selection["id"], make_uscc("140400"), region="140400", chain="sx_new_energy_storage")
+        recommend(stack, nominated)
+        submit_list(stack, selection["id"], "city_industry_bureau", "140400.city_industry_bureau")
+        decide(stack, *OFFICE, task_for(stack, *OFFICE, nominated["id"], "completeness_check")["id"])
+        panel = expert_tasks(stack, nominated["id"])
+        assert len(panel) == 3 and all(t["due_at"] for t in panel), "every expert's task has a working-day due date"
+        silent, *voting = panel
+        for task in voting:
+            with stack.client("review", "expert", task["assignee_org"], subject=task["assignee_org"]) as client:
+                response = client.post(f"/tasks/{task['id']}/decision", json={"decision": "approve", "reason": "评审意见：同意"})
+            assert response.status_code == 201, response.text
+
+        def chased(kind: str) -> list[dict]:
+            return [e for e in timeline(stack, nominated["id"]) if e["event_type"] == kind]
+        allowed = dt.datetime.fromisoformat(panel[0]["due_at"]) - dt.datetime.now(dt.timezone.utc)
+        temporal.skip(allowed + dt.timedelta(hours=1))
+        reminded = eventually(lambda: chased("review.task.overdue"), what="the silent expert's reminder")
+        assert [e["details"]["task_id"] for e in reminded] == [silent["id"]], "only the expert who has not decided"
+        assert temporal.query(nominated["id"], "status") == "expert_review", "two of three: the panel still waits"
+        temporal.skip(allowed)
+        escalated = eventually(lambda: chased("review.task.escalated"), what="the report to the office")
+        assert escalated[0]["details"]["supervising_org"] == "140000.province_chain_office"
+        eventually(lambda: candidacy(stack, nominated["id"])["status"] == "proposed", what="the quorum's recommendation")

@@ -139,7 +139,8 @@ def _list_submitted(envelope: EventEnvelope) -> list[Action]:
 
 def _candidacy_resubmitted(envelope: EventEnvelope) -> list[Action]:
     event = CandidacyResubmitted.model_validate(envelope.payload)
-    return [SignalWorkflow(event.candidacy_id, "resubmitted", ResubmissionSignal(event_id=str(envelope.id), facts=event.facts))]
+    signal = ResubmissionSignal(event_id=str(envelope.id), facts=event.facts, precheck=event.precheck)
+    return [SignalWorkflow(event.candidacy_id, "resubmitted", signal)]
 
 
 def _objection_verified(envelope: EventEnvelope) -> list[Action]:

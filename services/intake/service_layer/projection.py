@@ -67,6 +67,8 @@ def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = DecisionRecorded.model_validate(envelope.payload)
     if event.decision == "supplement":
         _supplement_requested(uow, event.case_id)
+        if event.kind == "completeness_check":
+            selection.set_status(uow, event.case_id, "supplement_requested")
         add_timeline(uow, envelope, f"要求补正: {event.reason}；所缺材料或事项: {'；'.join(event.missing_items)}",
                      {"task_id": event.task_id, "decision": event.decision, "missing_items": event.missing_items})
         return
@@ -140,7 +142,7 @@ def _referral_status(uow: UnitOfWork, project_id: str, status: str) -> None:
 # A candidacy's status follows the decisions on its selection tasks (seed 004 §10.3).
 SELECTION_STATUS = {
     ("city_recommendation", "approve"): "recommended", ("city_recommendation", "reject"): "declined",
-    ("completeness_check", "approve"): "complete", ("completeness_check", "reject"): "supplement_requested",
+    ("completeness_check", "approve"): "complete", ("completeness_check", "reject"): "incomplete",
     ("selection_approval", "approve"): "approved", ("selection_approval", "reject"): "not_approved",
     ("chief_review", "reject"): "not_approved", ("lead_unit_submission", "reject"): "not_approved",
 }

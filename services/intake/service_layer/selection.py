@@ -51,6 +51,7 @@ KIND_ZH = {"chain_leader": "链主", "chain_core": "链核"}
 STATUS_ZH = {
     "nominated": "已自荐, 待市级遴选推荐", "recommended": "已推荐", "declined": "未获推荐",
     "supplement_requested": "待补正", "resubmitted": "已补正", "complete": "材料完整",
+    "incomplete": "未通过完整性核查",
     "proposed": "列入建议名单", "not_proposed": "未列入建议名单",
     "approved": "已审定", "not_approved": "未获审定", "in_publicity": "公示中",
     "removed": "异议成立, 已移出名单", "published": "已公布",
@@ -257,7 +258,8 @@ def resubmit(uow: UnitOfWork, principal: Principal, candidacy_id: str, command: 
     uow.session.add(candidacy)
     refs = _store(uow, principal, candidacy.id, materials)
     envelope = uow.publish(CandidacyResubmitted(candidacy_id=candidacy.id, round_id=candidacy.round_id,
-                                                facts=candidacy.facts, materials=refs, resubmitted_at=candidacy.updated_at),
+                                                facts=candidacy.facts, precheck=candidacy.precheck, materials=refs,
+                                                resubmitted_at=candidacy.updated_at),
                            correlation_id=candidacy.id)
     add_timeline(uow, envelope, f"提交补正材料（{len(refs)}份文件）", {"materials": [r.model_dump() for r in refs]})
     uow.audit("selection.resubmit", "candidacy", candidacy.id, before=before, after={"status": candidacy.status})

@@ -1,4 +1,4 @@
-"""Composition root of the review process."""
+"""Composition root of the payout process."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -16,8 +16,9 @@ STATUS_LABELS = {TaskStatus.OPEN: "待办理", TaskStatus.DECIDED: "已办结", 
 
 DECISION_LABELS = {"approve": "通过", "reject": "不通过", "supplement": "要求补正"}
 
-# Task kinds of an application case, where a department may ask the applicant for a supplement (补正).
-SUPPLEMENT_KINDS = frozenset({"case_review", "case_determination"})
+# Task kinds where the department may ask the applicant for a supplement (补正): an application case's
+# steps, and the province_chain_office's completeness check of a candidacy (seed 004 §10.3 (三)).
+SUPPLEMENT_KINDS = frozenset({"case_review", "case_determination", "completeness_check"})
 
 # Task kinds whose approval fixes an award amount (核定) with the policy calculator.
 DETERMINING_KINDS = frozenset({"case_determination"})

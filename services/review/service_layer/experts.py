@@ -100,7 +100,8 @@ def draw(uow: UnitOfWork, command: DrawPanel) -> PanelRef:
         task = open_task(uow, OpenTask(case_id=command.case_id, kind="expert_review", title=command.title,
                                        assignee_role="expert", assignee_org=expert["expert_id"], applicant=command.enterprise,
                                        facts=command.facts, due_working_days=command.due_working_days))
-        seated.append({"expert_id": expert["expert_id"], "name": expert["name"], "task_id": task.task_id})
+        seated.append({"expert_id": expert["expert_id"], "name": expert["name"], "task_id": task.task_id,
+                       "due_at": task.due_at.isoformat() if task.due_at else None})
     panel = ExpertPanel(case_id=command.case_id, chain_id=command.chain_id, seed=command.seed, quorum=pool.quorum,
                         members=seated, recused=recused, drawn_at=utcnow())
     uow.session.add(panel)
