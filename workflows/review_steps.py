@@ -5,17 +5,19 @@ workflow as signals; `DecisionInbox` keeps them by task id and ignores repeated 
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from contracts.api.review import OpenTask, PriorAwardRef, TaskRef
+    from contracts.api.review import EscalateTask, OpenTask, PriorAwardRef, TaskRef
     from contracts.common import ApplicantRef
     from contracts.workflows import DecisionSignal, ResubmissionSignal
     from workflows.activities.routing import Route, RouteQuery
+    from workflows.activities.services import TaskEscalation, TaskReminder
 
 ACTIVITY_OPTIONS: dict[str, Any] = dict(
     start_to_close_timeout=timedelta(seconds=60),
@@ -38,6 +40,38 @@ class DecisionInbox:
     async def wait_for(self, task_id: str) -> DecisionSignal:
         await workflow.wait_condition(lambda: task_id in self.decisions)
         return self.decisions[task_id]
+
+
+async def chase(inbox: DecisionInbox, tasks: list[tuple[str, str]], due_at: datetime,
+                supervising: tuple[str, str]) -> bool:
+    """Wait until every task in `tasks` ((task id, activity key) pairs) is decided. Past `due_at` remind
+    each undecided task's assignee (`review.task.overdue`); after as long again report them to the
+    supervising office (督办, `review.task.escalated`). True when it came to that report."""
+    ids = [task_id for task_id, _ in tasks]
+
+    def decided() -> bool:
+        return all(task_id in inbox.decisions for task_id in ids)
+    allowed = max(due_at - workflow.now(), timedelta(seconds=1))
+    for step in ("remind", "escalate"):
+        try:
+            await workflow.wait_condition(decided, timeout=allowed)
+            return False
+        except asyncio.TimeoutError:
+            pass
+        for task_id, key in tasks:
+            if task_id in inbox.decisions:
+                continue
+            if step == "remind":
+                await workflow.execute_activity(
+                    "review.remind_task", TaskReminder(task_id=task_id, note="已超过办理时限"), result_type=TaskRef,
+                    activity_id=f"remind-{key}", **ACTIVITY_OPTIONS)
+            else:
+                await workflow.execute_activity(
+                    "review.escalate_task",
+                    TaskEscalation(task_id=task_id, escalation=EscalateTask(
+                        supervising_role=supervising[0], supervising_org=supervising[1])),
+                    result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
+    return True
 
 
 class SupplementInbox:

@@ -6,7 +6,8 @@ one SelectionCandidacy child per candidacy (id = candidacy id). A candidacy goes
 province_chain_office (补正 loop: the SLA clock stops while the request is with the enterprise) → expert
 panel (seeded draw, recusal and replacement, quorum, majority → proposed list) →
 approval (chain_leader: the leading_group, or per round the chain_chief then the chief_of_chiefs;
-chain_core: the chain_lead_unit submits to its chain_chief). The round then opens the publicity on
+chain_core: the chain_lead_unit submits to its chain_chief, and the round has the province_chain_office
+gather the approved lists in one task). The round then opens the publicity on
 review (≥ 7 working days; if the calendar cannot count the end year it waits, after an alert, until an
 admin loads it), sleeps on a durable timer until the period ends, waits until every objection is
 verified, and publishes. Decisions are made over HTTP on review; the workflows only hear events.
@@ -21,7 +22,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from contracts.api.review import EscalateTask, OpenTask, TaskRef
+    from contracts.api.review import OpenTask, TaskRef
     from temporalio.exceptions import ActivityError, ApplicationError
 
     from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish, PublicityState
@@ -36,8 +37,7 @@ with workflow.unsafe.imports_passed_through():
         SelectionRoundInput,
     )
     from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
-    from workflows.activities.services import TaskEscalation, TaskReminder
-    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox
+    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, chase
 
 BEIJING = timezone(timedelta(hours=8))
 PROVINCE_CHAIN_OFFICE = ("province_chain_office", "140000.province_chain_office")
@@ -162,34 +162,8 @@ class SelectionCandidacyWorkflow:
         """Wait for the decision; past the due date remind the assignee, and after as long again
         escalate to the supervising office (督办), then keep waiting."""
         if task.due_at is not None:
-            await self._chase([(task.task_id, key)], task.due_at, lambda: task.task_id in self._inbox.decisions,
-                              supervisor(role, organisation, chain_id))
+            await chase(self._inbox, [(task.task_id, key)], task.due_at, supervisor(role, organisation, chain_id))
         return await self._inbox.wait_for(task.task_id)
-
-    async def _chase(self, tasks: list[tuple[str, str]], due_at: datetime, done, supervising: tuple[str, str]) -> bool:
-        """Wait until `done()`; past the due date remind each undecided task's assignee, after as long again
-        escalate them to the supervising office (督办). True when it came to an escalation."""
-        allowed = max(due_at - workflow.now(), timedelta(seconds=1))
-        for step in ("remind", "escalate"):
-            try:
-                await workflow.wait_condition(done, timeout=allowed)
-                return False
-            except asyncio.TimeoutError:
-                pass
-            for task_id, key in tasks:
-                if task_id in self._inbox.decisions:
-                    continue
-                if step == "remind":
-                    await workflow.execute_activity(
-                        "review.remind_task", TaskReminder(task_id=task_id, note="已超过办理时限"), result_type=TaskRef,
-                        activity_id=f"remind-{key}", **ACTIVITY_OPTIONS)
-                else:
-                    await workflow.execute_activity(
-                        "review.escalate_task",
-                        TaskEscalation(task_id=task_id, escalation=EscalateTask(
-                            supervising_role=supervising[0], supervising_org=supervising[1])),
-                        result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
-        return True
 
     async def _expert_review(self, case: CandidacyInput, label: str) -> bool:
         """Panel drawn with a recorded seed (recusals replaced on review); every member scores and gives
@@ -223,8 +197,8 @@ class SelectionCandidacyWorkflow:
         dues = [m.due_at for m in panel.members if m.due_at is not None]
         if dues:
             # overdue experts are reminded, then reported to the province_chain_office; from then the quorum suffices
-            await self._chase([(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dues), all_decided,
-                              supervisor("expert", "", candidacy.chain_id))
+            await chase(self._inbox, [(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dues),
+                        supervisor("expert", "", candidacy.chain_id))
         else:  # no due date yet (the calendar cannot count it): the quorum suffices after twice the usual time
             try:
                 await workflow.wait_condition(all_decided, timeout=timedelta(days=DUE_WORKING_DAYS * 2))
@@ -293,6 +267,7 @@ class SelectionRoundWorkflow:
         self._candidacies: dict[str, NominationSignal] = {}
         self._verified = 0
         self._ends_at: datetime | None = None
+        self._inbox = DecisionInbox()
 
     @workflow.run
     async def run(self, selection: SelectionRoundInput) -> RoundOutcome:
@@ -317,6 +292,8 @@ class SelectionRoundWorkflow:
         if not approved:
             self._status = "closed_without_candidates"
             return RoundOutcome(round_id=selection.round_id, status=self._status, candidacies=outcomes)
+        if selection.kind == "chain_core":
+            await self._gather(selection, approved)
         state = await self._open_publicity(selection, approved)
         assert state.ends_at is not None
         self._ends_at = state.ends_at
@@ -347,6 +324,23 @@ class SelectionRoundWorkflow:
         return RoundOutcome(round_id=selection.round_id, status=self._status, candidacies=outcomes,
                             published=[e.candidacy_id for e in state.entries if e.status == "published"],
                             publicity_ends_at=self._ends_at)
+
+    async def _gather(self, selection: SelectionRoundInput, approved: list) -> None:
+        """链核: the lists each chain_chief approved go to the province_chain_office, which gathers them (汇总)
+        before the publicity (seed 004 §10.3, last paragraph: 经链长同意后,报省链长办汇总)."""
+        self._status = "gathering"
+        task = await workflow.execute_activity(
+            "review.open_task",
+            OpenTask(case_id=selection.round_id, kind="list_gathering",
+                     title=f"汇总{selection.year}年链核企业名单（{len(approved)}家）", assignee_role=PROVINCE_CHAIN_OFFICE[0],
+                     assignee_org=PROVINCE_CHAIN_OFFICE[1], due_working_days=DUE_WORKING_DAYS,
+                     facts={"round_id": selection.round_id, "kind": selection.kind, "approved": [
+                         {"candidacy_id": c.candidacy_id, "chain_id": c.chain_id, "enterprise": c.enterprise.model_dump(mode="json")}
+                         for c in approved]}),
+            result_type=TaskRef, activity_id="open-task-list_gathering", **ACTIVITY_OPTIONS)
+        if task.due_at is not None:
+            await chase(self._inbox, [(task.task_id, "list_gathering")], task.due_at, LEADING_GROUP)
+        await self._inbox.wait_for(task.task_id)
 
     async def _open_publicity(self, selection: SelectionRoundInput, approved: list) -> PublicityState:
         starts_on: date = selection.publicity_starts_on or workflow.now().astimezone(BEIJING).date()
@@ -386,6 +380,10 @@ class SelectionRoundWorkflow:
             return
         self._seen.add(signal.event_id)
         self._pending.append(signal)
+
+    @workflow.signal(name="decision_recorded")
+    def decision_recorded(self, signal: DecisionSignal) -> None:
+        self._inbox.receive(signal)
 
     @workflow.signal(name="objection_verified")
     def objection_verified(self, signal: ObjectionVerifiedSignal) -> None:

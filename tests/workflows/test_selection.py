@@ -201,6 +201,16 @@ def test_each_round_follows_its_own_approval_route(settings, postgres_databases,
         nominated = nominate(stack, selection["id"], make_uscc("140900"), region="140900", chain="sx_new_energy_vehicle",
                              facts={"chain_category": "emerging", "core_type": "core_supplier"} if kind == "chain_core" else None)
         carry_through(stack, nominated, route=route)
+        if kind == "chain_core":  # the chiefs' lists are gathered by the province_chain_office (§10.3, 报省链长办汇总)
+            temporal.skip(dt.timedelta(hours=1))
+            gathering = task_for(stack, *OFFICE, selection["id"], "list_gathering")
+            assert [e["candidacy_id"] for e in gathering["facts"]["approved"]] == [nominated["id"]]
+            assert temporal.status(selection["id"]) == "gathering"
+            refused = decide(stack, *OFFICE, gathering["id"], "reject", "退回", expect=422, subject="office-gatherer")
+            assert refused["errors"][0]["field"] == "decision"
+            temporal.skip(dt.timedelta(days=1))
+            assert temporal.status(selection["id"]) == "gathering", "nothing moves without the gathering"
+            decide(stack, *OFFICE, gathering["id"], reason="汇总无误", subject="office-gatherer")
         outcome = finish(temporal, selection["id"])
         assert outcome["published"] == [nominated["id"]]
         with stack.client("review", "auditor", "audit-office") as auditor:

@@ -23,6 +23,7 @@ from services.review.adapters.orm import Decision, Task
 from infra.four_eyes import require_different_person
 from services.review.domain.task import (
     APPROVAL_KINDS,
+    CONFIRM_ONLY_KINDS,
     DETERMINING_KINDS,
     KIND_LABELS,
     STATUS_LABELS,
@@ -200,6 +201,8 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
         raise Conflict(f"该待办已{STATUS_LABELS[TaskStatus(task.status)]}, 不能重复办理", task_id=task_id, status=task.status)
     if task.kind in APPROVAL_KINDS:
         require_different_person(principal.subject, earlier_deciders(uow, task), KIND_LABELS.get(task.kind, "审定"))
+    if task.kind in CONFIRM_ONLY_KINDS and command.decision != "approve":
+        raise InvalidRequest.on("decision", f"「{KIND_LABELS[task.kind]}」待办只能确认 (approve)")
     if command.decision == "supplement":
         if task.kind not in SUPPLEMENT_KINDS:
             raise InvalidRequest.on("decision", f"「{KIND_LABELS.get(task.kind, task.kind)}」待办不能要求补正")
