@@ -43,16 +43,17 @@ class DecisionInbox:
 
 
 async def chase(inbox: DecisionInbox, tasks: list[tuple[str, str]], due_at: datetime,
-                supervising: tuple[str, str]) -> bool:
+                supervising: tuple[str, str] | None) -> bool:
     """Wait until every task in `tasks` ((task id, activity key) pairs) is decided. Past `due_at` remind
     each undecided task's assignee (`review.task.overdue`); after as long again report them to the
-    supervising office (督办, `review.task.escalated`). True when it came to that report."""
+    supervising office (督办, `review.task.escalated`), where the procedure names one. True when it came
+    to that report. The tasks may still be decided afterwards."""
     ids = [task_id for task_id, _ in tasks]
 
     def decided() -> bool:
         return all(task_id in inbox.decisions for task_id in ids)
     allowed = max(due_at - workflow.now(), timedelta(seconds=1))
-    for step in ("remind", "escalate"):
+    for step in ("remind", "escalate") if supervising else ("remind",):
         try:
             await workflow.wait_condition(decided, timeout=allowed)
             return False
@@ -65,13 +66,13 @@ async def chase(inbox: DecisionInbox, tasks: list[tuple[str, str]], due_at: date
                 await workflow.execute_activity(
                     "review.remind_task", TaskReminder(task_id=task_id, note="已超过办理时限"), result_type=TaskRef,
                     activity_id=f"remind-{key}", **ACTIVITY_OPTIONS)
-            else:
+            elif supervising is not None:
                 await workflow.execute_activity(
                     "review.escalate_task",
                     TaskEscalation(task_id=task_id, escalation=EscalateTask(
                         supervising_role=supervising[0], supervising_org=supervising[1])),
                     result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
-    return True
+    return supervising is not None
 
 
 class SupplementInbox:
@@ -157,6 +158,10 @@ async def review_through(
                 activity_id=f"open-task{round_key}-{number}" + (f"-supplemented-{attempt}" if resumes else ""),
                 **ACTIVITY_OPTIONS,
             )
+            if task.due_at is not None:
+                # past its working days the department is reminded; the seeds name no office that
+                # supervises a city department's case work, so there is no escalation here
+                await chase(inbox, [(task.task_id, f"task{round_key}-{number}-{attempt}")], task.due_at, None)
             decision = await inbox.wait_for(task.task_id)
             if decision.decision != "supplement" or supplements is None:
                 break

@@ -1,0 +1,46 @@
+"""A case step past its working days: the department is reminded once (review.task.overdue on the case's
+timeline) and may still decide; the seeds name no office supervising a city department's case work, so
+nothing is escalated (长科发〔2022〕5号 8.3 as the example clause)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.support.cases import tech_transfer_facts
+from tests.support.stack import Stack
+from tests.support.temporal import TemporalHarness
+from tests.support.tokens import make_uscc
+from tests.support.waiting import eventually
+from tests.workflows.test_award_kinds import apply, open_tasks_for
+
+pytestmark = pytest.mark.workflow
+
+CENTER = "140400.city_foreign_expert_center"
+SCIENCE = "140400.city_science_bureau"
+
+
+def test_an_overdue_case_step_reminds_its_department_once_and_can_still_be_decided(settings, postgres_databases):
+    uscc = make_uscc()
+    with Stack(settings, postgres_databases) as stack, TemporalHarness(stack.settings) as temporal:
+        case_id = apply(stack, uscc, "ckf2022-8.3", tech_transfer_facts("5000000"))
+        with stack.client("review", "competent_department", CENTER, region="140400", subject="center-officer") as center:
+            task = eventually(lambda: open_tasks_for(center, case_id), what="the centre's task")[0]
+        assert task["due_at"] is not None, "every step has a working-day due date"
+
+        def chased(kind: str) -> list[dict]:
+            with stack.client("intake", "enterprise", uscc, region="140400") as applicant:
+                return [e for e in applicant.get(f"/applications/{case_id}/timeline").json() if e["event_type"] == kind]
+        allowed = dt.datetime.fromisoformat(task["due_at"]) - dt.datetime.now(dt.timezone.utc)
+        temporal.skip(allowed - dt.timedelta(hours=1))
+        assert not chased("review.task.overdue"), "not before the due date"
+        temporal.skip(dt.timedelta(hours=2))
+        reminded = eventually(lambda: chased("review.task.overdue"), what="the reminder")
+        assert [e["details"]["task_id"] for e in reminded] == [task["id"]] and CENTER in reminded[0]["summary"]
+        temporal.skip(allowed * 2)
+        assert len(chased("review.task.overdue")) == 1 and not chased("review.task.escalated")
+        with stack.client("review", "competent_department", CENTER, region="140400", subject="center-officer") as center:
+            late = center.post(f"/tasks/{task['id']}/decision", json={"decision": "approve", "reason": "逾期办结"})
+            assert late.status_code == 201, late.text
+        with stack.client("review", "competent_department", SCIENCE, region="140400", subject="science-officer") as science:
+            eventually(lambda: open_tasks_for(science, case_id), what="the next step after the late decision")
