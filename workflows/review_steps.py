@@ -43,20 +43,18 @@ class DecisionInbox:
 
 
 async def chase(inbox: DecisionInbox, tasks: list[tuple[str, str]], due_at: datetime,
-                supervising: tuple[str, str] | None) -> bool:
-    """Wait until every task in `tasks` ((task id, activity key) pairs) is decided. Past `due_at` remind
-    each undecided task's assignee (`review.task.overdue`); after as long again report them to the
-    supervising office (督办, `review.task.escalated`), where the procedure names one. True when it came
-    to that report. The tasks may still be decided afterwards."""
-    ids = [task_id for task_id, _ in tasks]
-
+                supervising: tuple[str, str] | None) -> None:
+    """Wait until every task in `tasks` ((task id, activity key) pairs) is decided, or until the chasing
+    is over. Past `due_at` remind each undecided task's assignee (`review.task.overdue`); after as long
+    again report them to the supervising office (督办, `review.task.escalated`), where the procedure names
+    one. The tasks may still be decided afterwards."""
     def decided() -> bool:
-        return all(task_id in inbox.decisions for task_id in ids)
+        return all(task_id in inbox.decisions for task_id, _ in tasks)
     allowed = max(due_at - workflow.now(), timedelta(seconds=1))
     for step in ("remind", "escalate") if supervising else ("remind",):
         try:
             await workflow.wait_condition(decided, timeout=allowed)
-            return False
+            return
         except asyncio.TimeoutError:
             pass
         for task_id, key in tasks:
@@ -72,7 +70,13 @@ async def chase(inbox: DecisionInbox, tasks: list[tuple[str, str]], due_at: date
                     TaskEscalation(task_id=task_id, escalation=EscalateTask(
                         supervising_role=supervising[0], supervising_org=supervising[1])),
                     result_type=TaskRef, activity_id=f"escalate-{key}", **ACTIVITY_OPTIONS)
-    return supervising is not None
+
+
+async def decision_on(inbox: DecisionInbox, task: TaskRef, key: str, supervising: tuple[str, str] | None) -> DecisionSignal:
+    """The decision on one task, chased (see `chase`) once it has a due date."""
+    if task.due_at is not None:
+        await chase(inbox, [(task.task_id, key)], task.due_at, supervising)
+    return await inbox.wait_for(task.task_id)
 
 
 class SupplementInbox:
@@ -158,11 +162,9 @@ async def review_through(
                 activity_id=f"open-task{round_key}-{number}" + (f"-supplemented-{attempt}" if resumes else ""),
                 **ACTIVITY_OPTIONS,
             )
-            if task.due_at is not None:
-                # past its working days the department is reminded; the seeds name no office that
-                # supervises a city department's case work, so there is no escalation here
-                await chase(inbox, [(task.task_id, f"task{round_key}-{number}-{attempt}")], task.due_at, None)
-            decision = await inbox.wait_for(task.task_id)
+            # past its working days the department is reminded; the seeds name no office that
+            # supervises a city department's case work, so there is no escalation here
+            decision = await decision_on(inbox, task, f"task{round_key}-{number}-{attempt}", None)
             if decision.decision != "supplement" or supplements is None:
                 break
             resubmission = await supplements.wait_for_next()

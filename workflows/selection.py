@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
         SelectionRoundInput,
     )
     from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
-    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, chase
+    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, chase, decision_on
 
 BEIJING = timezone(timedelta(hours=8))
 PROVINCE_CHAIN_OFFICE = ("province_chain_office", "140000.province_chain_office")
@@ -156,14 +156,7 @@ class SelectionCandidacyWorkflow:
                      due_working_days=DUE_WORKING_DAYS, resumes_task_id=resumes),
             result_type=TaskRef, activity_id=f"open-task-{kind}{key}", **ACTIVITY_OPTIONS,
         )
-        return await self._await_decision(task, role, organisation, candidacy.chain_id, f"{kind}{key}")
-
-    async def _await_decision(self, task: TaskRef, role: str, organisation: str, chain_id: str, key: str) -> DecisionSignal:
-        """Wait for the decision; past the due date remind the assignee, and after as long again
-        escalate to the supervising office (督办), then keep waiting."""
-        if task.due_at is not None:
-            await chase(self._inbox, [(task.task_id, key)], task.due_at, supervisor(role, organisation, chain_id))
-        return await self._inbox.wait_for(task.task_id)
+        return await decision_on(self._inbox, task, f"{kind}{key}", supervisor(role, organisation, candidacy.chain_id))
 
     async def _expert_review(self, case: CandidacyInput, label: str) -> bool:
         """Panel drawn with a recorded seed (recusals replaced on review); every member scores and gives
@@ -191,21 +184,18 @@ class SelectionCandidacyWorkflow:
                 await workflow.sleep(CALENDAR_RETRY)
         self._status = "expert_review"
         tasks = [m.task_id for m in panel.members]
-
-        def all_decided() -> bool:
-            return all(t in self._inbox.decisions for t in tasks)
         dues = [m.due_at for m in panel.members if m.due_at is not None]
-        if dues:
-            # overdue experts are reminded, then reported to the province_chain_office; from then the quorum suffices
+        if dues:  # overdue experts are reminded, then reported to the province_chain_office; then the quorum suffices
             await chase(self._inbox, [(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dues),
-                        supervisor("expert", "", candidacy.chain_id))
+                        PROVINCE_CHAIN_OFFICE)
         else:  # no due date yet (the calendar cannot count it): the quorum suffices after twice the usual time
             try:
-                await workflow.wait_condition(all_decided, timeout=timedelta(days=DUE_WORKING_DAYS * 2))
+                await workflow.wait_condition(lambda: all(t in self._inbox.decisions for t in tasks),
+                                              timeout=timedelta(days=DUE_WORKING_DAYS * 2))
             except asyncio.TimeoutError:
                 pass
-        await workflow.wait_condition(
-            lambda: all_decided() or sum(t in self._inbox.decisions for t in tasks) >= panel.quorum)
+        # the draw seats at least the quorum, so every member having decided meets it too
+        await workflow.wait_condition(lambda: sum(t in self._inbox.decisions for t in tasks) >= panel.quorum)
         decided = [self._inbox.decisions[t] for t in tasks if t in self._inbox.decisions]
         approvals = sum(d.decision == "approve" for d in decided)
         proposed = approvals * 2 > len(decided)
@@ -338,9 +328,7 @@ class SelectionRoundWorkflow:
                          {"candidacy_id": c.candidacy_id, "chain_id": c.chain_id, "enterprise": c.enterprise.model_dump(mode="json")}
                          for c in approved]}),
             result_type=TaskRef, activity_id="open-task-list_gathering", **ACTIVITY_OPTIONS)
-        if task.due_at is not None:
-            await chase(self._inbox, [(task.task_id, "list_gathering")], task.due_at, LEADING_GROUP)
-        await self._inbox.wait_for(task.task_id)
+        await decision_on(self._inbox, task, "list_gathering", LEADING_GROUP)
 
     async def _open_publicity(self, selection: SelectionRoundInput, approved: list) -> PublicityState:
         starts_on: date = selection.publicity_starts_on or workflow.now().astimezone(BEIJING).date()

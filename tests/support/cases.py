@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 
+# The two departments that review a 长科发〔2022〕5号 8.3 case in Changzhi, in order (policies/data/routes.yaml).
+CENTER = "140400.city_foreign_expert_center"
+SCIENCE = "140400.city_science_bureau"
+
+
 def tech_transfer_facts(receipts_yuan: str = "5000000", project_id: str = "HT-2026-001", year: int = 2026) -> dict:
     """长科发〔2022〕5号 8.3: 5% of the receipts, at most 20万元 per achievement."""
     return {

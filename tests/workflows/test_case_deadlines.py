@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from tests.support.cases import tech_transfer_facts
+from tests.support.cases import CENTER, SCIENCE, tech_transfer_facts
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
@@ -15,10 +15,6 @@ from tests.support.waiting import eventually
 from tests.workflows.test_award_kinds import apply, open_tasks_for
 
 pytestmark = pytest.mark.workflow
-
-CENTER = "140400.city_foreign_expert_center"
-SCIENCE = "140400.city_science_bureau"
-
 
 def test_an_overdue_case_step_reminds_its_department_once_and_can_still_be_decided(settings, postgres_databases):
     uscc = make_uscc()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.cases import tech_transfer_facts
+from tests.support.cases import CENTER, SCIENCE, tech_transfer_facts
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
@@ -13,10 +13,6 @@ from tests.support.waiting import eventually
 from tests.workflows.test_award_kinds import apply, decide, open_tasks_for
 
 pytestmark = pytest.mark.workflow
-
-CENTER = "140400.city_foreign_expert_center"
-SCIENCE = "140400.city_science_bureau"
-
 
 def test_a_supplement_request_waits_for_the_applicant_and_reopens_the_step_with_the_new_facts(settings, databases):
     uscc = make_uscc()

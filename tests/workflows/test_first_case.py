@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support.cases import tech_transfer_facts
+from tests.support.cases import CENTER, SCIENCE, tech_transfer_facts
 from tests.support.finance import pay_open_stages
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
@@ -13,10 +13,6 @@ from tests.support.tokens import make_uscc
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.workflow
-
-CENTER = "140400.city_foreign_expert_center"
-SCIENCE = "140400.city_science_bureau"
-
 
 def open_tasks(client: httpx.Client) -> list[dict]:
     return client.get("/tasks", params={"status": "open"}).json()
