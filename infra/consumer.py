@@ -74,7 +74,7 @@ class Consumer:
         try:
             self.handler(body, properties)
         except Exception as error:
-            final = delivery + 1 >= self.queue.delivery_limit
+            final = delivery >= self.queue.delivery_limit  # the broker dead-letters once the count passes the limit
             MESSAGES_CONSUMED.labels(self.queue.name, "failed").inc()
             log.error(
                 "message_dead_lettered" if final else "message_failed",

@@ -3,8 +3,32 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 
 import structlog
+
+_write_lock = threading.Lock()
+
+
+class StdoutLogger:
+    """Writes each line to whatever `sys.stdout` is at the time of the call.
+
+    structlog's PrintLogger keeps the stream it was created with; when that stream is swapped and
+    closed (a test capturing output, a daemon re-opening its streams) every later log call raises,
+    and a log call that raises inside a message handler turns a good message into a failed one.
+    """
+
+    def msg(self, message: str) -> None:
+        with _write_lock:
+            stream = sys.stdout
+            stream.write(message + "\n")
+            stream.flush()
+
+    log = debug = info = warn = warning = error = err = critical = exception = fatal = failure = msg
+
+
+def _stdout_logger(*_args: object) -> StdoutLogger:
+    return StdoutLogger()
 
 
 def configure_logging(service: str, level: str = "INFO", json: bool = True) -> None:
@@ -21,7 +45,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     structlog.configure(
         processors=[*shared, structlog.processors.EventRenamer("message"), renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stdout),
+        logger_factory=_stdout_logger,
         cache_logger_on_first_use=False,
     )
     structlog.contextvars.bind_contextvars(service=service)

@@ -11,19 +11,11 @@ from sqlalchemy import select
 from contracts.envelope import EventEnvelope
 from contracts.events.review import TaskOpened
 from infra.amqp import connection_parameters
+from tests.support.bus import publish_confirmed, publish_envelope
 from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
-
-
-def publish(channel, exchange: str, routing_key: str, body: bytes, message_id: str) -> None:  # type: ignore[no-untyped-def]
-    channel.basic_publish(
-        exchange,
-        routing_key,
-        body,
-        properties=pika.BasicProperties(message_id=message_id, delivery_mode=2, content_type="application/json"),
-    )
 
 
 def dead_letters(amqp_url: str, queue: str) -> list[str]:
@@ -50,18 +42,15 @@ def test_poison_message_is_dead_lettered_while_the_next_good_message_is_processe
         queue = bus.queue("intake.case-projection")
         eventually(lambda: all(c.ready.is_set() for c in stack.servers["intake"].server.config.app.state.workers.running_consumers),
                    what="the consumer to subscribe")
-        connection = pika.BlockingConnection(connection_parameters(amqp_url))
-        channel = connection.channel()
         poison_id = f"poison-{uuid.uuid4()}"
-        publish(channel, bus.exchange, "review.task.opened", poison, poison_id)
+        publish_confirmed(amqp_url, bus.exchange, "review.task.opened", poison, poison_id)
         good = EventEnvelope.wrap(
             TaskOpened(task_id="T-1", case_id="CASE-GOOD", kind="case_review", title="好消息", assignee_role="competent_department",
                        assignee_org="140400.city_science_bureau"),
             producer="review",
             correlation_id="CASE-GOOD",
         )
-        publish(channel, bus.exchange, "review.task.opened", good.to_bytes(), str(good.id))
-        connection.close()
+        publish_envelope(amqp_url, bus.exchange, good)
 
         timeline = intake.metadata.tables["timeline_entries"]
 
@@ -72,4 +61,5 @@ def test_poison_message_is_dead_lettered_while_the_next_good_message_is_processe
         eventually(good_applied, what="the good message to be applied")
         assert eventually(lambda: dead_letters(amqp_url, queue.dead_letter_queue), timeout=30, what="a dead letter") == [poison_id]
         logged = capsys.readouterr().out
-        assert poison_id in logged and "message_dead_lettered" in logged
+        dead_lettered = [line for line in logged.splitlines() if poison_id in line and "message_dead_lettered" in line]
+        assert len(dead_lettered) == 1, "logged as dead-lettered once, on its last delivery"

@@ -1,4 +1,9 @@
-"""Putting an event on the test's own bus, as another service's relay would."""
+"""Putting an event on the test's own bus, as another service's relay would.
+
+Every publish here waits for the broker's confirm (and is `mandatory`, so an unroutable message
+raises): closing a channel right after an unconfirmed publish may drop the message on its way
+into a quorum queue, and a test would then wait for an event that never arrived.
+"""
 from __future__ import annotations
 
 import pika
@@ -15,17 +20,29 @@ def subscribed(stack: Stack, service: str) -> None:
     eventually(lambda: all(c.ready.is_set() for c in workers.running_consumers), what=f"{service}'s consumers to subscribe")
 
 
+def publish_confirmed(amqp_url: str, exchange: str, routing_key: str, body: bytes, message_id: str, *, times: int = 1) -> None:
+    """Publish `body` `times` times; returns once the broker has confirmed every copy."""
+    connection = pika.BlockingConnection(connection_parameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        for _ in range(times):
+            channel.basic_publish(exchange, routing_key, body, mandatory=True,
+                                  properties=pika.BasicProperties(message_id=message_id, delivery_mode=2,
+                                                                  content_type="application/json"))
+    finally:
+        connection.close()
+
+
+def publish_envelope(amqp_url: str, exchange: str, envelope: EventEnvelope, *, times: int = 1) -> None:
+    publish_confirmed(amqp_url, exchange, envelope.type, envelope.to_bytes(), str(envelope.id), times=times)
+
+
 def publish(stack: Stack, envelope: EventEnvelope, *, times: int = 1) -> None:
-    settings = stack.settings
-    connection = pika.BlockingConnection(connection_parameters(settings.amqp_url))
-    channel = connection.channel()
     from contracts.topology import topology
 
-    exchange = topology(settings.amqp_namespace).exchange
-    for _ in range(times):
-        channel.basic_publish(exchange, envelope.type, envelope.to_bytes(),
-                              properties=pika.BasicProperties(message_id=str(envelope.id), delivery_mode=2))
-    connection.close()
+    settings = stack.settings
+    publish_envelope(settings.amqp_url, topology(settings.amqp_namespace).exchange, envelope, times=times)
 
 
 def publish_event(stack: Stack, payload: BaseModel, *, producer: str, correlation_id: str, times: int = 1) -> EventEnvelope:

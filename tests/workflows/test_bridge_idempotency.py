@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-import pika
 import pytest
 from prometheus_client import REGISTRY
 from temporalio import activity
@@ -20,9 +19,9 @@ from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationSubmitted
 from contracts.events.payout import PayoutStageDisbursed
 from contracts.events.review import DecisionRecorded
-from infra.amqp import connection_parameters
 from contracts.workflows import DecisionSignal
 from tests.support import backing
+from tests.support.bus import publish_envelope
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
 from tests.support.waiting import eventually
@@ -61,12 +60,7 @@ async def prior_awards(query: PriorAwardsQuery) -> PriorAwardList:
 
 
 def publish_twice(amqp_url: str, exchange: str, envelope: EventEnvelope) -> None:
-    connection = pika.BlockingConnection(connection_parameters(amqp_url))
-    channel = connection.channel()
-    for _ in range(2):
-        channel.basic_publish(exchange, envelope.type, envelope.to_bytes(),
-                              pika.BasicProperties(message_id=str(envelope.id), delivery_mode=2))
-    connection.close()
+    publish_envelope(amqp_url, exchange, envelope, times=2)
 
 
 def bridge_handled(queue: str) -> float:
