@@ -175,6 +175,9 @@ def test_the_supplement_loop_stops_and_resumes_the_sla_clock_and_an_incomplete_c
         assert second[0]["kind"] == "completeness_check" and "补正后" in second[0]["title"]
         assert second[0]["facts"]["declared"]["main_revenue_yuan"] == "900000000", "the check sees the resubmitted facts"
         assert temporal.query(nominated["id"], "sla")["running"] is True, "the clock resumed on resubmission"
+        eventually(lambda: any(e["details"].get("task_id") == second[0]["id"] for e in timeline(stack, nominated["id"])),
+                   what="the reopened check on the candidacy's timeline")
+        assert candidacy(stack, nominated["id"])["status"] == "resubmitted", "已补正 until the office decides again"
         decide(stack, *OFFICE, second[0]["id"], reason="补正后材料完整", subject="office-checker-2")
         experts_decide(stack, nominated["id"])
         task = task_for(stack, "leading_group", "140000.leading_group", nominated["id"], "selection_approval")

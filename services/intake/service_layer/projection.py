@@ -58,8 +58,8 @@ def _supplement_requested(uow: UnitOfWork, case_id: str) -> None:
 def on_task_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = TaskOpened.model_validate(envelope.payload)
     _advance(uow, event.case_id, ApplicationStatus.UNDER_REVIEW)
-    if event.kind == "completeness_check":
-        selection.set_status(uow, event.case_id, "recommended")
+    if event.kind == "completeness_check":  # reopened after 补正 it stays 已补正 until the office decides
+        selection.set_status(uow, event.case_id, "recommended", keep=("resubmitted",))
     add_timeline(uow, envelope, f"待办「{event.title}」已派发至 {event.assignee_org}", {"task_id": event.task_id})
 
 

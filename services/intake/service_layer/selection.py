@@ -383,12 +383,16 @@ def round_public(selection_round: SelectionRound) -> RoundPublic:
     return RoundPublic.model_validate(selection_round, from_attributes=True)
 
 
-def set_status(uow: UnitOfWork, candidacy_id: str, status: str, *, recommended: bool = False) -> bool:
-    """Projection helper: follow the procedure's events (False when the case is not a candidacy)."""
+def set_status(uow: UnitOfWork, candidacy_id: str, status: str, *, recommended: bool = False,
+               keep: tuple[str, ...] = ()) -> bool:
+    """Projection helper: follow the procedure's events (False when the case is not a candidacy).
+
+    A removed or published candidacy stays so; `keep` names further statuses this event leaves alone.
+    """
     candidacy = uow.session.get(Candidacy, candidacy_id)
     if candidacy is None:
         return False
-    if candidacy.status in ("removed", "published"):
+    if candidacy.status in ("removed", "published", *keep):
         return True
     candidacy.status = status
     candidacy.updated_at = utcnow()
