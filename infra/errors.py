@@ -31,6 +31,10 @@ class DomainError(Exception):
     def response(self) -> ErrorResponse:
         return ErrorResponse(code=self.code, message=self.message, errors=self.errors, details=self.details)
 
+    def headers(self) -> dict[str, str] | None:
+        """HTTP headers the status calls for (WWW-Authenticate, Retry-After)."""
+        return None
+
 
 class InvalidRequest(DomainError):
     status_code = 422
@@ -44,6 +48,9 @@ class InvalidRequest(DomainError):
 class Unauthorized(DomainError):
     status_code = 401
     code = "unauthorized"
+
+    def headers(self) -> dict[str, str] | None:
+        return {"WWW-Authenticate": "Bearer"}
 
 
 class Forbidden(DomainError):

@@ -1,10 +1,13 @@
 """Abuse limits for login-free endpoints: a token bucket per client address and route.
 
-Per process: behind several replicas each enforces its own share (put a shared limiter at the
-gateway for a hard global limit). Exceeding it answers 429 with Retry-After.
+The client address is the peer uvicorn reports: behind a proxy listed in FORWARDED_ALLOW_IPS it is
+taken from that proxy's X-Forwarded-For, otherwise the header is ignored (a client cannot pick its
+own bucket). Per process: behind several replicas each enforces its own share (put a shared limiter
+at the gateway for a hard global limit). Exceeding it answers 429 with Retry-After.
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -17,6 +20,9 @@ from infra.errors import DomainError
 class TooManyRequests(DomainError):
     status_code = 429
     code = "too_many_requests"
+
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(max(1, math.ceil(self.details.get("retry_after_seconds", 1))))}
 
 
 class RateLimiter:
@@ -44,9 +50,7 @@ def rate_limited(name: str, per_minute: int, burst: int | None = None):  # type:
     limiter = RateLimiter(per_minute, burst)
 
     def dependency(request: Request) -> None:
-        client = request.headers.get("x-forwarded-for", "").split(",")[0].strip() or (
-            request.client.host if request.client else "unknown"
-        )
+        client = request.client.host if request.client else "unknown"
         wait = limiter.allow(f"{name}:{client}")
         if wait:
             raise TooManyRequests("请求过于频繁, 请稍后再试", retry_after_seconds=round(wait, 1))

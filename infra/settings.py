@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     service_token_ttl_seconds: int = 3600
 
     serve_host: str = "127.0.0.1"  # SERVE_HOST=0.0.0.0 in containers
+    # Proxies whose X-Forwarded-For names the client (rate limits): uvicorn replaces the peer address only
+    # for these. Anyone else's X-Forwarded-For is ignored, so a client cannot dodge a limit by inventing one.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
 
     log_level: str = "INFO"
     log_json: bool = True

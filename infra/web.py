@@ -114,8 +114,7 @@ async def _refuse_nul(request: Request) -> JSONResponse | None:
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
-        return JSONResponse(error.response().model_dump(mode="json"), status_code=error.status_code, headers=headers)
+        return JSONResponse(error.response().model_dump(mode="json"), status_code=error.status_code, headers=error.headers())
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -22,4 +22,5 @@ def command(service: str, host: str | None, port: int | None, migrate: bool) -> 
     runtime = module.build_runtime()
     if migrate:
         migrations.upgrade(runtime)
-    uvicorn.run(module.create_app(runtime), host=host, port=port or settings.port_of(service), log_config=None, access_log=False)
+    uvicorn.run(module.create_app(runtime), host=host, port=port or settings.port_of(service), log_config=None, access_log=False,
+                proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)

@@ -159,6 +159,24 @@ def test_objections_are_rate_limited_per_client_address(settings, databases):
         OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
 
 
+def test_a_client_that_is_not_a_trusted_proxy_cannot_dodge_the_limit_with_invented_forwarded_for_headers(settings, databases):
+    from services.review.entrypoints.selection import OBJECTION_LIMIT
+
+    untrusting = settings.model_copy(update={"forwarded_allow_ips": "192.0.2.1"})  # the test client (127.0.0.1) is no proxy
+    with Stack(untrusting, databases, services=("review",)) as stack:
+        today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+        current = _publicity(stack, today, utcnow() + dt.timedelta(days=9), ["CAND-A"])
+        OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+        body = {"candidacy_id": "CAND-A", "objector_name": "王五", "contact_phone": "13900000000", "reason": "重复提交"}
+        with stack.client("review") as client:
+            responses = [client.post(f"/public/selection/publicities/{current}/objections", json=body,
+                                     headers={"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(1, 12)]
+        OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+        assert [r.status_code for r in responses] == [201] * 10 + [429]
+        assert responses[10].json()["code"] == "too_many_requests" and "请求过于频繁" in responses[10].json()["message"]
+        assert int(float(responses[10].headers["Retry-After"])) >= 1
+
+
 def test_the_recommendation_list_waits_for_every_decision_and_is_copied_read_only_to_the_chain_lead_unit(settings, databases):
     from tests.support.selection import submit_list
 
