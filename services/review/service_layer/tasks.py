@@ -260,12 +260,15 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
 
 
 def earlier_deciders(uow: UnitOfWork, task: Task) -> list[tuple[str, str]]:
+    """Who decided earlier steps of the same item: the case, or for a referral award (9.2.1) the phase
+    being determined: phase 2 is a new item, so whoever determined phase 1 may determine it."""
     rows = uow.session.exec(
-        select(Decision.decided_by, Task.kind)
+        select(Decision.decided_by, Task.kind, Task.facts)
         .join(Task, Task.id == Decision.task_id)
         .where(Task.case_id == task.case_id, Task.id != task.id, Decision.decision != "supplement")
     )
-    return [(who, KIND_LABELS.get(kind, "办理")) for who, kind in rows]
+    phase = (task.facts or {}).get("phase")
+    return [(who, KIND_LABELS.get(kind, "办理")) for who, kind, facts in rows if (facts or {}).get("phase") == phase]
 
 
 def decision_public(decision: Decision) -> DecisionPublic:
