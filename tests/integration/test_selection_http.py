@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import httpx
 import pytest
 from sqlmodel import Session, select
 
@@ -141,40 +142,36 @@ def test_objections_inside_the_period_get_a_receipt_and_outside_are_refused_nami
         assert {e["candidacy_id"]: e["status"] for e in listed["entries"]} == {"CAND-A": "removed", "CAND-B": "listed"}
 
 
-def test_objections_are_rate_limited_per_client_address(settings, databases):
+def _objections_from(stack: Stack, forwarded_for: list[str]) -> list[httpx.Response]:
+    """One objection per listed X-Forwarded-For value, on a fresh publicity with the limiter emptied."""
     from services.review.entrypoints.selection import OBJECTION_LIMIT
 
-    with Stack(settings, databases, services=("review",)) as stack:
-        today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-        current = _publicity(stack, today, utcnow() + dt.timedelta(days=9), ["CAND-A"])
-        OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
-        body = {"candidacy_id": "CAND-A", "objector_name": "王五", "contact_phone": "13900000000", "reason": "重复提交"}
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    current = _publicity(stack, today, utcnow() + dt.timedelta(days=9), ["CAND-A"])
+    body = {"candidacy_id": "CAND-A", "objector_name": "王五", "contact_phone": "13900000000", "reason": "重复提交"}
+    OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+    try:
         with stack.client("review") as client:
-            statuses = [client.post(f"/public/selection/publicities/{current}/objections", json=body,
-                                    headers={"X-Forwarded-For": "203.0.113.9"}).status_code for _ in range(11)]
-            other = client.post(f"/public/selection/publicities/{current}/objections", json=body,
-                                headers={"X-Forwarded-For": "203.0.113.10"})
-        assert statuses[:10] == [201] * 10 and statuses[10] == 429
-        assert other.status_code == 201, "another address is not affected"
+            return [client.post(f"/public/selection/publicities/{current}/objections", json=body,
+                                headers={"X-Forwarded-For": address}) for address in forwarded_for]
+    finally:
         OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+
+
+def test_objections_are_rate_limited_per_client_address(settings, databases):
+    with Stack(settings, databases, services=("review",)) as stack:
+        responses = _objections_from(stack, ["203.0.113.9"] * 11 + ["203.0.113.10"])
+    assert [r.status_code for r in responses[:11]] == [201] * 10 + [429]
+    assert responses[10].json()["code"] == "too_many_requests" and "请求过于频繁" in responses[10].json()["message"]
+    assert int(responses[10].headers["Retry-After"]) >= 1
+    assert responses[11].status_code == 201, "another address (named by a trusted proxy) is not affected"
 
 
 def test_a_client_that_is_not_a_trusted_proxy_cannot_dodge_the_limit_with_invented_forwarded_for_headers(settings, databases):
-    from services.review.entrypoints.selection import OBJECTION_LIMIT
-
     untrusting = settings.model_copy(update={"forwarded_allow_ips": "192.0.2.1"})  # the test client (127.0.0.1) is no proxy
     with Stack(untrusting, databases, services=("review",)) as stack:
-        today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-        current = _publicity(stack, today, utcnow() + dt.timedelta(days=9), ["CAND-A"])
-        OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
-        body = {"candidacy_id": "CAND-A", "objector_name": "王五", "contact_phone": "13900000000", "reason": "重复提交"}
-        with stack.client("review") as client:
-            responses = [client.post(f"/public/selection/publicities/{current}/objections", json=body,
-                                     headers={"X-Forwarded-For": f"203.0.113.{n}"}) for n in range(1, 12)]
-        OBJECTION_LIMIT.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
-        assert [r.status_code for r in responses] == [201] * 10 + [429]
-        assert responses[10].json()["code"] == "too_many_requests" and "请求过于频繁" in responses[10].json()["message"]
-        assert int(float(responses[10].headers["Retry-After"])) >= 1
+        responses = _objections_from(stack, [f"203.0.113.{n}" for n in range(1, 12)])
+    assert [r.status_code for r in responses] == [201] * 10 + [429]
 
 
 def test_the_recommendation_list_waits_for_every_decision_and_is_copied_read_only_to_the_chain_lead_unit(settings, databases):
