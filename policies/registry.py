@@ -97,6 +97,30 @@ class Registry:
         except KeyError:
             raise UnknownChain(chain_id) from None
 
+    def region_zh(self, code_or_id: str) -> str:
+        """The region's Chinese name by 行政区划代码 or id; the code itself when the registry lacks it."""
+        region = self.region_by_code(code_or_id) or self.regions.get(code_or_id)
+        return region.name_zh if region else code_or_id
+
+    def organisation_zh(self, organisation: str) -> str:
+        """How a document names an organisation id "<region code, region id or chain id>.<department>":
+        "140400.city_industry_bureau" → 长治市工信局; the id itself when its department is unknown."""
+        scope, _, department_id = organisation.partition(".")
+        department = self.departments.get(department_id)
+        if department is None:
+            return organisation
+        name = department.name_zh
+        if scope in self.chains:
+            return f"{self.chains[scope].name_zh}{name}"
+        place = self.region_zh(scope)
+        if place == scope:  # a region the registry does not name yet
+            return f"{scope} {name}" if scope.isdigit() else name
+        if name.startswith(place):
+            return name
+        if name[0] in "省市县" and place[-1] in "省市县区":  # 市工信局 of 长治市 → 长治市工信局
+            return place + name[1:]
+        return place + name
+
     def chains_in(self, region_id: str) -> list[Chain]:
         return [c for c in self.chains.values() if c.region_id == region_id]
 

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
+from infra import exports
 from infra.auth import Principal, PrincipalDep, require_roles
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.intake.service_layer import selection as service
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
+from services.intake.service_layer.selection_export import candidacy_table
 from services.intake.service_layer.selection import (
     CandidacyPublic,
     ListPublic,
@@ -39,6 +41,13 @@ def list_rounds(principal: PrincipalDep, uow: UowDep, limit: Annotated[int, Quer
 @router.get("/rounds/{round_id}", response_model=RoundPublic, summary="遴选批次详情")
 def get_round(round_id: str, principal: PrincipalDep, uow: UowDep) -> RoundPublic:
     return service.round_public(service.get_round(uow, round_id))
+
+
+@router.get("/rounds/{round_id}/candidacy-list", response_class=Response, summary="导出遴选汇总表 (XLSX/CSV, 按本单位权限)",
+            responses=exports.responses("中文表头: 企业、产业链、条件预审、办理状态、承办单位、时间(北京时间); 末行合计家数"))
+def export_candidacies(round_id: str, principal: PrincipalDep, uow: UowDep,
+                       format: Annotated[exports.ExportFormat, Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx") -> Response:
+    return exports.attachment(candidacy_table(uow, principal, round_id), format, f"candidacies-{round_id}")
 
 
 @router.post("/rounds/{round_id}/nominations", response_model=CandidacyPublic, status_code=201,

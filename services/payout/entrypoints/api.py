@@ -1,7 +1,7 @@
 """payout's HTTP API: the finance bureau's views; workflows open plans (internal)."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -9,6 +9,7 @@ from contracts.api.payout import (AddPayoutStage, ClawBack, OpenPayoutPlan, Payo
                                   RecordDisbursement, RecordFailure)
 from contracts.api.review import PriorAwardRef
 from infra.auth import Principal, PrincipalDep, require_roles
+from infra import exports
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
@@ -126,7 +127,6 @@ def claw_back(stage_id: str, body: ClawBack, uow: UowDep, idempotency: Idempoten
 
 finance_router = APIRouter(prefix="/finance", tags=["finance"], responses=ERROR_RESPONSES)
 FINANCE_READERS = (*FINANCE_ROLES, "auditor", "workflow")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @finance_router.get("/payables", response_model=list[finance.PayableGroup], summary="未拨付应付款(按部门、条款、县区)")
@@ -149,21 +149,15 @@ def recipient_history(uscc: str, uow: UowDep,
     return finance.recipient_history(uow, principal, uscc)
 
 
-@finance_router.get(
-    "/bank-batch", response_class=Response, summary="导出已审批待拨付的银行批量文件(XLSX/CSV)",
-    responses={200: {"content": {XLSX: {}, "text/csv": {}}, "description": "中文表头, 金额单位元(两位小数), 末行合计"}},
-)
+@finance_router.get("/bank-batch", response_class=Response, summary="导出已审批待拨付的银行批量文件(XLSX/CSV)",
+                    responses=exports.responses("中文表头, 金额单位元(两位小数), 末行合计"))
 def bank_batch(
     uow: UowDep,
-    format: Annotated[Literal["xlsx", "csv"], Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx",
+    format: Annotated[exports.ExportFormat, Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx",
     principal: Principal = require_roles(*FINANCE_READERS),
 ) -> Response:
     stamp = utcnow().astimezone(SHANGHAI).strftime("%Y%m%d")
-    if format == "csv":
-        return Response(finance.bank_batch_csv(uow, principal), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="bank-batch-{stamp}.csv"'})
-    return Response(finance.bank_batch_xlsx(uow, principal), media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="bank-batch-{stamp}.xlsx"'})
+    return exports.attachment(finance.bank_batch(uow, principal), format, f"bank-batch-{stamp}")
 
 
 @finance_router.post("/budgets", response_model=finance.BudgetPublic, status_code=201, summary="载入资金来源年度预算")

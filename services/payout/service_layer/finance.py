@@ -2,11 +2,8 @@
 loads (budgets per fund and year, city/county cost shares per clause and county)."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal
 
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
@@ -16,6 +13,7 @@ from contracts.common import format_yuan
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Forbidden, InvalidRequest, NotFound
+from infra.exports import Column, Table
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
 from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage
@@ -189,12 +187,9 @@ def recipient_history(uow: UnitOfWork, principal: Principal, uscc: str) -> Recip
 
 # ---- bank batch ------------------------------------------------------------------------------
 
-BATCH_HEADERS = ["序号", "拨付分期编号", "案件编号", "收款单位", "统一社会信用代码", "所在县(区)", "政策条款", "期次",
-                 "金额(元)", "资金来源", "审批人", "审批时间"]
-
-
-def _batch_rows(uow: UnitOfWork, principal: Principal) -> list[PayoutStagePublic]:
-    return list_stages(uow, principal, status=StageStatus.APPROVED, limit=10_000, offset=0)
+BATCH_COLUMNS = [Column("序号", 6), Column("拨付分期编号", 24), Column("案件编号", 20), Column("收款单位", 30),
+                 Column("统一社会信用代码", 22), Column("所在县(区)", 10), Column("政策条款", 30), Column("期次", 6),
+                 Column("金额(元)", 16, money=True), Column("资金来源", 30), Column("审批人", 30), Column("审批时间", 18)]
 
 
 def _row(i: int, s: PayoutStagePublic) -> list[object]:
@@ -207,45 +202,11 @@ def _row(i: int, s: PayoutStagePublic) -> list[object]:
             s.amount_fen, funding, s.approved_by or "", approved]
 
 
-def bank_batch_csv(uow: UnitOfWork, principal: Principal) -> bytes:
-    """UTF-8 with BOM (so Excel opens the Chinese), amounts in yuan with two decimals, a total row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(BATCH_HEADERS)
-    stages = _batch_rows(uow, principal)
-    for i, stage in enumerate(stages, 1):
-        row = _row(i, stage)
-        row[8] = format_yuan(stage.amount_fen)
-        writer.writerow(row)
-    writer.writerow(["合计", f"{len(stages)}笔", "", "", "", "", "", "", format_yuan(sum(s.amount_fen for s in stages)),
-                     "", "", ""])
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")
-
-
-def bank_batch_xlsx(uow: UnitOfWork, principal: Principal) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "待拨付"
-    sheet.append(BATCH_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    stages = _batch_rows(uow, principal)
-    for i, stage in enumerate(stages, 1):
-        row = _row(i, stage)
-        row[8] = Decimal(stage.amount_fen) / 100  # exact: integer fen to yuan
-        sheet.append(row)
-        sheet.cell(row=i + 1, column=9).number_format = "#,##0.00"
-    sheet.append(["合计", f"{len(stages)}笔", None, None, None, None, None, None,
-                  Decimal(sum(s.amount_fen for s in stages)) / 100])
-    sheet.cell(row=len(stages) + 2, column=9).number_format = "#,##0.00"
-    for column, width in zip("ABCDEFGHIJKL", (6, 24, 20, 30, 22, 10, 30, 6, 16, 30, 30, 18)):
-        sheet.column_dimensions[column].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def bank_batch(uow: UnitOfWork, principal: Principal) -> Table:
+    """The approved stages the bank pays next, with a 合计 row (count and sum)."""
+    stages = list_stages(uow, principal, status=StageStatus.APPROVED, limit=10_000, offset=0)
+    total = ["合计", f"{len(stages)}笔", None, None, None, None, None, None, sum(s.amount_fen for s in stages), None, None, None]
+    return Table("待拨付", BATCH_COLUMNS, [_row(i, stage) for i, stage in enumerate(stages, 1)], total)
 
 
 # ---- reference data finance loads ------------------------------------------------------------

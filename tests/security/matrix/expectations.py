@@ -86,6 +86,7 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS["open_selection_round"], (403, 403), {"province_chain_office": (201, 201)}),
     ("intake", "GET", "/selection/rounds"): Route(listing("/selection/rounds"), (200, 200)),
     ("intake", "GET", "/selection/rounds/{round_id}"): Route(SCENARIOS["selection_round"], (200, 200)),
+    ("intake", "GET", "/selection/rounds/{round_id}/candidacy-list"): Route(SCENARIOS["candidacy_list_export"], (200, 200)),
     ("intake", "POST", "/selection/rounds/{round_id}/nominations"): Route(
         SCENARIOS["nominate"], (403, 403), {"enterprise": (201, 403)}),
     ("intake", "POST", "/selection/rounds/{round_id}/recommendation-lists"): Route(

@@ -301,6 +301,13 @@ def selection_round(stack, me: Identity):  # type: ignore[no-untyped-def]
     return Call("GET", f"/selection/rounds/{own.id}"), Call("GET", f"/selection/rounds/{other.id}")
 
 
+@scenario("candidacy_list_export")
+def candidacy_list_export(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Every caller may export a round; the rows are its own scope's (tests/integration/test_selection_export.py)."""
+    own, other = selection_round(stack, me)
+    return Call("GET", own.path + "/candidacy-list"), Call("GET", other.path + "/candidacy-list")
+
+
 @scenario("nominate")
 def nominate(stack, me: Identity):  # type: ignore[no-untyped-def]
     """Own: the caller's enterprise; other: in another enterprise's name (refused)."""

@@ -43,3 +43,15 @@ def test_a_category_needs_its_source():
 def test_unknown_chain_raises():
     with pytest.raises(UnknownChain):
         load_registry().chain("nope")
+
+
+@pytest.mark.parametrize(("organisation", "named"), [
+    ("140400.city_industry_bureau", "长治市工信局"),           # 市工信局 of 长治市
+    ("140000.province_chain_office", "山西省链长办"),          # 省链长办 of 山西省
+    ("140404.county_finance", "上党区财政"),                  # 县财政 of a district
+    ("reform_zone.reform_zone_committee", "山西转型综改示范区管委会"),  # the name already says where
+    ("149900.city_industry_bureau", "149900 市工信局"),        # a code the registry does not name yet
+    ("140400.no_such_department", "140400.no_such_department"),
+])
+def test_documents_name_an_organisation_by_its_region_and_department(organisation, named):
+    assert load_registry().organisation_zh(organisation) == named
