@@ -28,10 +28,11 @@ def list_tasks(
     principal: PrincipalDep,
     uow: UowDep,
     status: TaskStatus | None = None,
+    overdue: Annotated[bool | None, Query(description="true: 只看已超期仍待办理的; false: 只看未超期的")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[TaskPublic]:
-    return service.list_tasks(uow, principal, status=status, limit=limit, offset=offset)
+    return service.list_tasks(uow, principal, status=status, overdue=overdue, limit=limit, offset=offset)
 
 
 @router.get("/{task_id}", response_model=TaskPublic, summary="待办详情")

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 import structlog
 from pydantic import BaseModel, Field
+from sqlalchemy import and_, not_
 from sqlmodel import col, select
 
 from contracts.api.review import EscalateTask, OpenTask, TaskRef
@@ -74,6 +75,7 @@ class TaskPublic(BaseModel):
     status_label: str
     opened_at: datetime
     due_at: datetime | None
+    overdue: bool = Field(default=False, description="仍待办理且已过办理时限")
     decision: DecisionPublic | None = None
 
 
@@ -185,13 +187,17 @@ def get_task(uow: UnitOfWork, principal: Principal, task_id: str, *, to_act: boo
     return task
 
 
-def list_tasks(uow: UnitOfWork, principal: Principal, *, status: TaskStatus | None, limit: int, offset: int) -> list[TaskPublic]:
-    query = select(Task).order_by(col(Task.opened_at)).limit(limit).offset(offset)
+def list_tasks(uow: UnitOfWork, principal: Principal, *, status: TaskStatus | None, limit: int, offset: int,
+               overdue: bool | None = None) -> list[TaskPublic]:
+    query = select(Task).order_by(col(Task.opened_at), col(Task.id)).limit(limit).offset(offset)
     condition = task_filter(principal)
     if condition is not None:
         query = query.where(condition)
     if status is not None:
         query = query.where(Task.status == status)
+    if overdue is not None:
+        late = and_(col(Task.status) == TaskStatus.OPEN, col(Task.due_at).is_not(None), col(Task.due_at) < utcnow())
+        query = query.where(late if overdue else not_(late))
     return [public(uow, task) for task in uow.session.exec(query)]
 
 
@@ -300,5 +306,6 @@ def public(uow: UnitOfWork, task: Task) -> TaskPublic:
         status_label=STATUS_LABELS[status],
         opened_at=task.opened_at,
         due_at=task.due_at,
+        overdue=status == TaskStatus.OPEN and task.due_at is not None and as_utc(task.due_at) < utcnow(),
         decision=decision_public(decision) if decision else None,
     )
