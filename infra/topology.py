@@ -3,6 +3,11 @@
 One durable topic exchange carries every domain event (routing key = event type). Each consumer
 owns one quorum queue with a delivery limit; a message that fails that many times is
 dead-lettered (at-least-once) through the dead-letter exchange into `<queue>.dead`.
+
+Every queue has a single active consumer: with several replicas of a service (or of the bridge)
+one consumes and the others stand by, so a case's events are applied in the order they were
+published (a workflow is started before it is signalled, a status never steps back) and a
+stand-by takes over when the active one goes away.
 """
 from __future__ import annotations
 
@@ -10,6 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pika.adapters.blocking_connection import BlockingChannel
+from pika.exceptions import AMQPError, ChannelClosedByBroker
+
+
+class TopologyMismatch(AMQPError):
+    """A queue already exists with other arguments (declared by an older duixian): the broker refuses it."""
 
 
 @dataclass(frozen=True)
@@ -69,13 +79,22 @@ class Topology:
             "x-dead-letter-routing-key": spec.name,
             "x-dead-letter-strategy": "at-least-once",
             "x-overflow": "reject-publish",
+            "x-single-active-consumer": True,
         }
 
     def declare(self, channel: BlockingChannel) -> None:
         channel.exchange_declare(self.exchange, exchange_type="topic", durable=True)
         channel.exchange_declare(self.dead_letter_exchange, exchange_type="direct", durable=True)
         for spec in self.queues:
-            channel.queue_declare(spec.name, durable=True, arguments=self.queue_arguments(spec))
+            try:
+                channel.queue_declare(spec.name, durable=True, arguments=self.queue_arguments(spec))
+            except ChannelClosedByBroker as error:
+                if error.reply_code != 406:
+                    raise
+                raise TopologyMismatch(
+                    f"queue {spec.name} exists with other arguments ({error.reply_text}); once it is drained, "
+                    f"delete it (rabbitmqctl delete_queue {spec.name}) and duixian declares it anew"
+                ) from error
             for key in spec.bindings:
                 channel.queue_bind(spec.name, self.exchange, routing_key=key)
             channel.queue_declare(spec.dead_letter_queue, durable=True, arguments={"x-queue-type": "quorum"})
