@@ -10,6 +10,7 @@ COPY policies policies
 COPY services services
 COPY workflows workflows
 RUN apt-get update && apt-get install -y --no-install-recommends procps && rm -rf /var/lib/apt/lists/* \
-    && pip install --no-cache-dir . && useradd --create-home duixian
-USER duixian
+    && pip install --no-cache-dir . && useradd --create-home --uid 10001 duixian
+# numeric, so Kubernetes can check runAsNonRoot (deploy/kubernetes/duixian.yaml runs as 10001)
+USER 10001
 CMD ["duixian", "--help"]

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from duixian.commands import contracts as contract_files
@@ -90,3 +91,68 @@ def test_rabbitmq_definitions_declare_quorum_queues_with_dead_lettering():
         assert args["x-queue-type"] == "quorum" and args["x-delivery-limit"] >= 1
         assert args["x-dead-letter-exchange"] == "duixian.dead"
         assert any(q["name"] == queue["name"] + ".dead" for q in definitions["queues"])
+
+
+# ---- Kubernetes (deploy/kubernetes/duixian.yaml) ----------------------------------------------
+
+KUBERNETES = ROOT / "deploy" / "kubernetes" / "duixian.yaml"
+KUBERNETES_VERSION = "1.30"
+
+
+def manifests() -> dict[tuple[str, str], dict]:
+    return {(d["kind"], d["metadata"]["name"]): d for d in yaml.safe_load_all(KUBERNETES.read_text(encoding="utf-8"))}
+
+
+def container(document: dict) -> dict:
+    [only] = document["spec"]["template"]["spec"]["containers"]
+    return only
+
+
+def test_every_kubernetes_manifest_passes_its_schema_strictly():
+    import kubernetes_validate
+
+    documents = manifests()
+    for document in documents.values():
+        kubernetes_validate.validate(document, KUBERNETES_VERSION, strict=True)
+    misspelt = yaml.safe_load(yaml.safe_dump(documents[("Deployment", "duixian-intake")]))
+    misspelt["spec"]["template"]["spec"]["containers"][0]["readinesProbe"] = {}
+    with pytest.raises(kubernetes_validate.ValidationError):  # strict: an unknown field is an error
+        kubernetes_validate.validate(misspelt, KUBERNETES_VERSION, strict=True)
+
+
+def test_kubernetes_runs_every_duixian_process_of_the_procfile_and_migrates_once_before():
+    documents = manifests()
+    deployments = {name.removeprefix("duixian-"): d for (kind, name), d in documents.items() if kind == "Deployment"}
+    duixian_processes = {name: cmd for name, cmd in procfile().items() if cmd[0] == "duixian"}
+    assert set(deployments) == set(duixian_processes)
+    for name, command in duixian_processes.items():
+        expected = [*command, "--no-migrate"] if command[1] == "serve" else command  # the Job migrates, not each replica
+        assert container(deployments[name])["command"] == expected, name
+    assert container(documents[("Job", "duixian-migrate")])["command"] == ["duixian", "db", "upgrade"]
+
+
+def test_kubernetes_services_probes_and_urls_use_each_services_own_port():
+    from infra.settings import Settings
+
+    settings, documents = Settings(), manifests()
+    config = documents[("ConfigMap", "duixian-config")]["data"]
+    for service in ("intake", "review", "payout"):
+        port = settings.port_of(service)
+        api = container(documents[("Deployment", f"duixian-{service}")])
+        assert api["ports"] == [{"name": "http", "containerPort": port}]
+        assert api["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+        assert api["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+        assert documents[("Service", f"duixian-{service}")]["spec"]["ports"] == [{"name": "http", "port": port, "targetPort": "http"}]
+        assert config[f"{service.upper()}_URL"] == f"http://duixian-{service}:{port}"
+    assert set(key.lower() for key in config) <= set(Settings.model_fields), "every key is a setting duixian reads"
+    assert config["ENVIRONMENT"] == "production", "production refuses the development JWT secret"
+
+
+def test_kubernetes_runs_as_the_images_own_non_root_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    user = next(line.split()[1] for line in dockerfile.splitlines() if line.startswith("USER "))
+    for (kind, name), document in manifests().items():
+        if kind in ("Deployment", "Job"):
+            security = container(document)["securityContext"]
+            assert security["runAsNonRoot"] and str(security["runAsUser"]) == user, name
+            assert security["readOnlyRootFilesystem"] and {"name": "tmp", "mountPath": "/tmp"} in container(document)["volumeMounts"]
