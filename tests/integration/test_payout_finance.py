@@ -56,6 +56,38 @@ def test_bank_batch_exports_approved_stages_as_xlsx_and_csv(settings, databases)
         assert parsed[-1][0] == "合计" and parsed[-1][8] == "112345.68"
 
 
+def test_the_stage_register_lists_every_stage_with_its_people_bank_reference_and_recoveries(settings, databases):
+    with Stack(settings, databases, services=("payout",)) as stack:
+        paid, clawed, waiting = (_plan(stack, open_plan_body(amount_fen=amount))[0] for amount in (300_00, 500_00, 7_00))
+        for stage_id in (paid, clawed):
+            assert _approve(stack, stage_id).status_code == 201
+        with finance(stack, "wang") as wang:
+            for stage_id, reference in ((paid, "B-PAID"), (clawed, "B-CLAWED")):
+                done = wang.post(f"/payout-stages/{stage_id}/disbursement", json={"bank_reference": reference,
+                                                                                  "disbursed_on": "2026-03-02"})
+                assert done.status_code == 201, done.text
+            assert wang.post(f"/payout-stages/{clawed}/clawback", json={"reason": "事后查实未投产"}).status_code == 201
+            sheet = wang.get("/finance/stage-register", params={"format": "xlsx"})
+            only_pending = wang.get("/finance/stage-register", params={"format": "csv", "status": "pending"})
+            other_year = wang.get("/finance/stage-register", params={"format": "csv", "year": 2001})
+        with finance(stack, "zhao", region="140900") as elsewhere:
+            foreign = elsewhere.get("/finance/stage-register", params={"format": "csv"})
+        rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+        header, body, total = rows[0], {r[1]: dict(zip(rows[0], r)) for r in rows[1:-1]}, rows[-1]
+        assert set(body) == {paid, clawed, waiting}
+        assert body[paid]["状态"] == "已拨付" and body[paid]["银行流水号"] == "B-PAID" and body[paid]["拨付日期"] == "2026-03-02"
+        assert body[paid]["编制人"].startswith("zhang@") and body[paid]["审批人"].startswith("li@")
+        assert body[clawed]["状态"] == "已追回" and body[clawed]["失败或追回原因"] == "事后查实未投产"
+        assert round(Decimal(str(body[clawed]["已追回(元)"])) * 100) == 500_00
+        assert body[waiting]["状态"] == "待编制" and not body[waiting]["编制人"] and body[waiting]["已追回(元)"] is None
+        assert total[:2] == ("合计", "3笔") and round(Decimal(str(total[header.index("金额(元)")])) * 100) == 807_00
+        assert round(Decimal(str(total[-1])) * 100) == 500_00
+        pending_rows = list(csv.reader(io.StringIO(only_pending.content.decode("utf-8-sig"))))
+        assert [r[1] for r in pending_rows[1:-1]] == [waiting] and pending_rows[-1][9] == "7.00"
+        assert list(csv.reader(io.StringIO(other_year.content.decode("utf-8-sig"))))[1][:2] == ["合计", "0笔"]
+        assert foreign.status_code == 200 and "合计,0笔" in foreign.content.decode("utf-8-sig"), "another city's funds stay out"
+
+
 def test_shared_clause_without_a_loaded_split_is_refused_naming_what_is_missing(settings, databases):
     """长办发〔2020〕17号 第13条: 以上奖补资金由市县财政分担 — the ratio is data, never invented."""
     with Stack(settings, databases, services=("payout",)) as stack:

@@ -160,6 +160,19 @@ def bank_batch(
     return exports.attachment(finance.bank_batch(uow, principal), format, f"bank-batch-{stamp}")
 
 
+@finance_router.get("/stage-register", response_class=Response, summary="导出拨付台账(XLSX/CSV): 各分期状态、经办、审批与银行流水",
+                    responses=exports.responses("中文表头, 金额单位元(两位小数), 末行合计金额与已追回"))
+def stage_register(
+    uow: UowDep,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="年度; 不填为全部")] = None,
+    status: Annotated[StageStatus | None, Query(description="只导出该状态的分期")] = None,
+    format: Annotated[exports.ExportFormat, Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx",
+    principal: Principal = require_roles(*FINANCE_READERS),
+) -> Response:
+    table = finance.stage_register(uow, principal, year=year, status=status)
+    return exports.attachment(table, format, f"stage-register-{year or 'all'}")
+
+
 @finance_router.post("/budgets", response_model=finance.BudgetPublic, status_code=201, summary="载入资金来源年度预算")
 def load_budget(body: finance.LoadBudget, uow: UowDep, idempotency: IdempotencyDep,
                 principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]

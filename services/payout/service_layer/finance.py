@@ -18,7 +18,7 @@ from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
 from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage
 from services.payout.domain import ledger
-from services.payout.domain.plan import StageStatus
+from services.payout.domain.plan import STATUS_ZH, StageStatus
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.scope import plan_filter
 from services.payout.service_layer.stages import list_stages, public
@@ -197,9 +197,8 @@ def _row(i: int, s: PayoutStagePublic) -> list[object]:
     clause = catalogue.get(s.clause_id) if s.clause_id in catalogue else None
     clause_zh = f"{clause.document_number} {clause.clause_number}" if clause else s.clause_id
     funding = "; ".join(f"{fund} {format_yuan(amount)}" for fund, amount in s.funding)
-    approved = s.approved_at.astimezone(ledger_io.SHANGHAI).strftime("%Y-%m-%d %H:%M") if s.approved_at else ""
     return [i, s.id, s.case_id, s.recipient.name, s.recipient.uscc, s.recipient.region, clause_zh, s.sequence,
-            s.amount_fen, funding, s.approved_by or "", approved]
+            s.amount_fen, funding, s.approved_by or "", _beijing(s.approved_at)]
 
 
 def bank_batch(uow: UnitOfWork, principal: Principal) -> Table:
@@ -207,6 +206,38 @@ def bank_batch(uow: UnitOfWork, principal: Principal) -> Table:
     stages = list_stages(uow, principal, status=StageStatus.APPROVED, limit=10_000, offset=0)
     total = ["合计", f"{len(stages)}笔", None, None, None, None, None, None, sum(s.amount_fen for s in stages), None, None, None]
     return Table("待拨付", BATCH_COLUMNS, [_row(i, stage) for i, stage in enumerate(stages, 1)], total)
+
+
+# ---- stage register (拨付台账) ------------------------------------------------------------------
+
+REGISTER_COLUMNS = [Column("序号", 6), Column("拨付分期编号", 24), Column("案件编号", 20), Column("收款单位", 30),
+                    Column("统一社会信用代码", 22), Column("所在县(区)", 10), Column("政策条款", 30), Column("期次", 6),
+                    Column("年度", 8), Column("金额(元)", 16, money=True), Column("状态", 14), Column("资金来源", 30),
+                    Column("编制人", 16), Column("编制时间", 18), Column("审批人", 16), Column("审批时间", 18),
+                    Column("银行流水号", 22), Column("拨付日期", 12), Column("失败或追回原因", 30),
+                    Column("已追回(元)", 16, money=True)]
+
+
+def stage_register(uow: UnitOfWork, principal: Principal, *, year: int | None, status: StageStatus | None) -> Table:
+    """Every stage in the caller's funds, whatever its state, with who prepared and approved it and the
+    bank's reference: the register finance and auditors keep, with a 合计 row of amounts and recoveries."""
+    stages = [s for s in list_stages(uow, principal, status=status, limit=100_000, offset=0) if year is None or s.year == year]
+    rows = [_register_row(i, stage) for i, stage in enumerate(stages, 1)]
+    total = ["合计", f"{len(stages)}笔", *([None] * 7), sum(s.amount_fen for s in stages), *([None] * 9),
+             sum(s.recovered_fen or 0 for s in stages)]
+    return Table(f"{year}年拨付台账" if year else "拨付台账", REGISTER_COLUMNS, rows, total)
+
+
+def _register_row(i: int, s: PayoutStagePublic) -> list[object]:
+    batch = _row(i, s)  # 序号 … 期次 as in the bank batch
+    return [*batch[:8], s.year, s.amount_fen, STATUS_ZH[StageStatus(s.status)], batch[9], s.prepared_by or "",
+            _beijing(s.prepared_at), s.approved_by or "", _beijing(s.approved_at), s.bank_reference or "",
+            s.disbursed_on.isoformat() if s.disbursed_on else "", s.clawback_reason or s.failure_reason or "",
+            s.recovered_fen]
+
+
+def _beijing(moment: datetime | None) -> str:
+    return moment.astimezone(ledger_io.SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 # ---- reference data finance loads ------------------------------------------------------------

@@ -135,7 +135,7 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS[f"stage_{action}"], (403, 403), each(FINANCE, (201, 404)))
        for action in ("preparation", "approval", "disbursement", "failure", "retry", "clawback")},
     **{("payout", "GET", path): Route(listing(path), (403, 403), each(FINANCE + READ_ALL, (200, 200)))
-       for path in ("/finance/payables", "/finance/budget-execution", "/finance/bank-batch")},
+       for path in ("/finance/payables", "/finance/budget-execution", "/finance/bank-batch", "/finance/stage-register")},
     ("payout", "GET", "/finance/recipients/{uscc}/history"): Route(
         SCENARIOS["recipient_history"], (403, 403),
         {"enterprise": (200, 404), **each(FINANCE, (200, 404)), **each(READ_ALL, (200, 200))}),
