@@ -3,6 +3,10 @@
 XLSX: bold header, set column widths, amounts as exact yuan (Decimal of integer fen / 100) with a
 thousands format. CSV: UTF-8 with a BOM, so Excel shows the Chinese, amounts as "12345.67".
 Either way an optional last row carries the totals.
+
+Text comes from applicants (an enterprise names itself, an objector writes a reason), so a cell is
+never a formula: XLSX cells starting with "=" are stored as text, and CSV fields starting with
+= + - @ or a tab/CR get a leading apostrophe (OWASP, CSV injection), which spreadsheets show as text.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 ExportFormat = Literal["xlsx", "csv"]
 MONEY_FORMAT = "#,##0.00"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,11 @@ def to_xlsx(table: Table) -> bytes:
     for number, line in enumerate(table._lines(), start=2):
         sheet.append([_xlsx_value(value, column) for value, column in zip(line, table.columns)])
         for index, column in enumerate(table.columns, start=1):
+            cell = sheet.cell(row=number, column=index)
             if column.money:
-                sheet.cell(row=number, column=index).number_format = MONEY_FORMAT
+                cell.number_format = MONEY_FORMAT
+            elif cell.data_type == "f":  # openpyxl reads a leading "=" as a formula: keep it text
+                cell.data_type = "s"
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
@@ -94,4 +102,6 @@ def _xlsx_value(value: Any, column: Column) -> Any:
 def _csv_value(value: Any, column: Column) -> Any:
     if column.money and isinstance(value, int):
         return format_yuan(value)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return "" if value is None else value
