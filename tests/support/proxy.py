@@ -5,13 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 
-from tests.support.servers import free_port
-
 
 class CuttableProxy:
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
-        self.port = free_port()
+        self.port = 0  # chosen by the kernel on the first bind, kept across cuts
         self._listener: socket.socket | None = None
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._lock = threading.Lock()
@@ -25,6 +23,7 @@ class CuttableProxy:
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
+        self.port = listener.getsockname()[1]
         listener.listen(64)
         self._listener = listener
         self._accepting.set()

@@ -16,13 +16,20 @@ def free_port() -> int:
 
 
 class ServiceServer:
+    """The listening socket is bound here and handed to uvicorn, so no other connection can take the
+    port between choosing it and serving on it (a race `free_port()` leaves open)."""
+
     def __init__(self, app: FastAPI, port: int | None = None):
-        self.port = port or free_port()
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", port or 0))
+        self.port = self.socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, access_log=False, lifespan="on",
                                 proxy_headers=True, forwarded_allow_ips=app.state.runtime.settings.forwarded_allow_ips)
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
+                                       name=f"uvicorn-{self.port}", daemon=True)
 
     def start(self, timeout: float = 20.0) -> "ServiceServer":
         self.thread.start()
@@ -36,3 +43,4 @@ class ServiceServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(15)
+        self.socket.close()
