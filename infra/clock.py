@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -8,6 +8,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def beijing_today() -> date:
+    """Today as the officials and enterprises count it (from 00:00 to 08:00 UTC it is already tomorrow)."""
+    return utcnow().astimezone(SHANGHAI).date()
 
 
 def as_utc(value: datetime) -> datetime:

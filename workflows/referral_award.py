@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.common import DeterminationRef, format_yuan
     from contracts.workflows import DecisionSignal, PayoutStageSignal, ReferralAwardInput, ReferralReportSignal
     from workflows.activities.intake import Acknowledged, ReportRequest
+    from workflows import beijing
     from workflows.payout_steps import PayoutTracker
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, review_through, route_for
 
@@ -106,7 +107,7 @@ class ReferralAwardWorkflow:
         project = case.project
         facts = {
             "entity_id": project.referrer.uscc,
-            "year": workflow.now().year,
+            "year": beijing.year(),
             "project_id": project.project_id,
             "is_chain_leader": True,
             "introduced_chain_enterprise": True,
@@ -127,7 +128,7 @@ class ReferralAwardWorkflow:
 
     def _prior(self) -> list[PriorAwardRef]:
         return [PriorAwardRef(clause_id=a.clause_id, benefit_id=a.benefit_id or "", entity_id=a.entity_id or "",
-                              project_id=a.project_id, year=a.year or workflow.now().year, amount_fen=a.amount_fen,
+                              project_id=a.project_id, year=a.year or beijing.year(), amount_fen=a.amount_fen,
                               tier=a.tier, option=a.option) for a in self._awards]
 
     async def _pay(self, case: ReferralAwardInput, decision: DecisionSignal, plan_id: str | None) -> str:

@@ -15,7 +15,7 @@ verified, and publishes. Decisions are made over HTTP on review; the workflows o
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 
@@ -37,9 +37,9 @@ with workflow.unsafe.imports_passed_through():
         SelectionRoundInput,
     )
     from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
+    from workflows import beijing
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, chase, decision_on
 
-BEIJING = timezone(timedelta(hours=8))
 PROVINCE_CHAIN_OFFICE = ("province_chain_office", "140000.province_chain_office")
 LEADING_GROUP = ("leading_group", "140000.leading_group")
 CHIEF_OF_CHIEFS = ("chief_of_chiefs", "140000.chief_of_chiefs")
@@ -331,7 +331,7 @@ class SelectionRoundWorkflow:
         await decision_on(self._inbox, task, "list_gathering", LEADING_GROUP)
 
     async def _open_publicity(self, selection: SelectionRoundInput, approved: list) -> PublicityState:
-        starts_on: date = selection.publicity_starts_on or workflow.now().astimezone(BEIJING).date()
+        starts_on: date = selection.publicity_starts_on or beijing.today()
         command = OpenPublicity(
             round_id=selection.round_id, year=selection.year, working_days=selection.publicity_working_days,
             starts_on=starts_on,

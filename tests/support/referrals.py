@@ -1,8 +1,7 @@
 """Driving a referral project (9.2.1) through the stack, as the chain_leader and the department do."""
 from __future__ import annotations
 
-from datetime import date
-
+from infra.clock import beijing_today
 from tests.support.stack import Stack
 from tests.support.tokens import make_uscc
 from tests.support.waiting import eventually
@@ -27,7 +26,7 @@ def report(stack: Stack, referrer: str, project_id: str, *, completed: str, comp
     with stack.client("intake", "enterprise", referrer, region="140400") as client:
         response = client.post(f"/referral-projects/{project_id}/progress", json={
             "completed_fai_yuan": completed, "investment_complete": complete, "in_production": production,
-            "as_of": date.today().isoformat(), "note": "附投资凭证与投产证明"})
+            "as_of": beijing_today().isoformat(), "note": "附投资凭证与投产证明"})
     assert response.status_code == 201, response.text
 
 

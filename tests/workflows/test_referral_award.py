@@ -2,7 +2,7 @@
 through the real services, broker and time-skipping Temporal."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -65,6 +65,23 @@ def test_a_second_referrer_for_the_same_project_is_refused_naming_the_first(sett
         assert first in refused["message"] and refused["details"]["existing_referrer_uscc"] == first
         with stack.client("intake", "enterprise", second, region="140400") as client:
             assert client.get("/referral-projects").json() == [], "the refused claim wrote nothing"
+
+
+def test_a_report_dated_today_in_beijing_is_accepted_while_it_is_still_yesterday_in_utc(settings, databases, monkeypatch):
+    from infra import clock
+
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 26, 17, 30, tzinfo=UTC))  # 01:30 on the 27th in Beijing
+    referrer = make_uscc()
+    with Stack(settings, databases, services=("intake",)) as stack:
+        project = register(stack, referrer, planned_fai_yuan="40000000")
+        with stack.client("intake", "enterprise", referrer, region="140400") as client:
+            def progress(as_of: str):  # type: ignore[no-untyped-def]
+                return client.post(f"/referral-projects/{project['id']}/progress", json={
+                    "completed_fai_yuan": "10000000", "investment_complete": False, "in_production": False, "as_of": as_of})
+            today, tomorrow = progress("2026-11-27"), progress("2026-11-28")
+        assert today.status_code == 201, today.text
+        assert tomorrow.status_code == 422 and tomorrow.json()["errors"][0]["field"] == "as_of"
+        assert "不能晚于今天" in tomorrow.json()["errors"][0]["reason"]
 
 
 def test_a_project_below_three_thousand_wan_is_not_eligible(settings, databases):

@@ -20,7 +20,7 @@ from contracts.events.intake import (
     ReferralReportRequested,
 )
 from infra.auth import Principal
-from infra.clock import utcnow
+from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from policies.errors import UnknownChain
@@ -119,7 +119,7 @@ def report_progress(uow: UnitOfWork, principal: Principal, project_id: str, comm
     project = get(uow, principal, project_id)
     if principal.role != "enterprise" or project.referrer_uscc != principal.organisation:
         raise Forbidden("只有引荐单位可以报送投资进度")
-    if command.as_of > utcnow().date():
+    if command.as_of > beijing_today():
         raise InvalidRequest.on("as_of", "截至日期不能晚于今天")
     report = ReferralProgressReport(
         id=f"RPT-{uuid.uuid4().hex[:16].upper()}", project_id=project.id,
