@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -20,6 +21,7 @@ from fastapi import Response
 from openpyxl.utils import get_column_letter
 
 from contracts.common import format_yuan
+from infra.clock import SHANGHAI, as_utc
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -44,6 +46,20 @@ class Table:
 
     def _lines(self) -> list[list[Any]]:
         return self.rows + ([self.total] if self.total is not None else [])
+
+
+def total_row(columns: list[Column], count: str, sums: dict[str, int] | None = None) -> list[Any]:
+    """The closing row: 合计 and the count (e.g. "3笔"), then each named column's sum under its title."""
+    row: list[Any] = ["合计", count, *([None] * (len(columns) - 2))]
+    titles = [c.title for c in columns]
+    for title, value in (sums or {}).items():
+        row[titles.index(title)] = value
+    return row
+
+
+def beijing_minute(moment: datetime | None) -> str:
+    """An instant as a document shows it: Beijing time to the minute ("" when there is none)."""
+    return as_utc(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def to_xlsx(table: Table) -> bytes:

@@ -8,13 +8,12 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-import httpx
 import pytest
 
 from contracts.common import ApplicantRef
 from contracts.events.selection import CandidatePublished
 from tests.support.bus import publish_event, subscribed
-from tests.support.cases import FICTIONAL_TABLE_1, tech_transfer_facts
+from tests.support.cases import FICTIONAL_TABLE_1, apply, decide, tech_transfer_facts
 from tests.support.finance import pay_open_stages, plan_of
 from tests.support.referrals import approve_next, register, report
 from tests.support.stack import Stack
@@ -25,31 +24,6 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.workflow
 
 PROVINCE = "140000.province_industry_dept"
-
-
-def open_tasks_for(client: httpx.Client, case_id: str) -> list[dict]:
-    return [t for t in client.get("/tasks", params={"status": "open"}).json() if t["case_id"] == case_id]
-
-
-def decide(stack: Stack, case_id: str, org: str, region: str, *, subject: str, verified_facts: dict | None = None) -> dict:
-    with stack.client("review", "competent_department", org, region=region, subject=subject) as officer:
-        task = eventually(lambda: open_tasks_for(officer, case_id), what=f"{org}'s task for {case_id}")[0]
-        body: dict = {"decision": "approve", "reason": "经核实符合条件"}
-        if verified_facts is not None:
-            body["verified_facts"] = verified_facts
-        decided = officer.post(f"/tasks/{task['id']}/decision", json=body)
-    assert decided.status_code == 201, decided.text
-    return decided.json()
-
-
-def apply(stack: Stack, uscc: str, clause_id: str, facts: dict) -> str:
-    with stack.client("intake", "enterprise", uscc, region="140400") as client:
-        response = client.post("/applications", json={
-            "clause_id": clause_id, "facts": facts,
-            "applicant": {"uscc": uscc, "name": "长治示例产业链企业", "kind": "enterprise", "region": "140400"},
-        })
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
 
 
 def assert_completed(stack: Stack, temporal: TemporalHarness, uscc: str, case_id: str, amount_fen: int) -> None:

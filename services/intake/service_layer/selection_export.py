@@ -6,15 +6,11 @@ scope as the candidacy list (晋政办发〔2023〕44号, seed 004 §10.3 (二)�
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlmodel import col, select
 
 from infra.auth import Principal
-from infra.clock import SHANGHAI, as_utc
-from infra.exports import Column, Table
+from infra.exports import Column, Table, beijing_minute, total_row
 from infra.uow import UnitOfWork
-from policies.errors import UnknownChain
 from policies.registry import Registry, load_registry
 from services.intake.adapters.orm import Candidacy
 from services.intake.service_layer.selection import KIND_ZH, STATUS_ZH, get_round, visible
@@ -32,25 +28,14 @@ def candidacy_table(uow: UnitOfWork, principal: Principal, round_id: str) -> Tab
     query = query.order_by(col(Candidacy.chain_id), col(Candidacy.region), col(Candidacy.nominated_at), col(Candidacy.id))
     registry = load_registry()
     rows = [_row(number, candidacy, registry) for number, candidacy in enumerate(uow.session.exec(query), start=1)]
-    total: list[object] = ["合计", f"{len(rows)}家", *([None] * (len(COLUMNS) - 2))]
-    return Table(f"{selection_round.year}年{KIND_ZH[selection_round.kind]}遴选", COLUMNS, rows, total)
+    return Table(f"{selection_round.year}年{KIND_ZH[selection_round.kind]}遴选", COLUMNS, rows,
+                 total_row(COLUMNS, f"{len(rows)}家"))
 
 
 def _row(number: int, candidacy: Candidacy, registry: Registry) -> list[object]:
     place = registry.region_zh("reform_zone") if candidacy.in_reform_zone else registry.region_zh(candidacy.region)
     return [number, candidacy.id, candidacy.enterprise_name, candidacy.enterprise_uscc, place,
-            _chain_zh(registry, candidacy.chain_id), KIND_ZH.get(candidacy.kind, candidacy.kind),
+            chain.name_zh if (chain := registry.chains.get(candidacy.chain_id)) else candidacy.chain_id, KIND_ZH.get(candidacy.kind, candidacy.kind),
             (candidacy.precheck or {}).get("overall_zh", ""), STATUS_ZH.get(candidacy.status, candidacy.status),
             registry.organisation_zh(candidacy.assignee_org),
-            _beijing(candidacy.nominated_at), _beijing(candidacy.updated_at)]
-
-
-def _chain_zh(registry: Registry, chain_id: str) -> str:
-    try:
-        return registry.chain(chain_id).name_zh
-    except UnknownChain:
-        return chain_id
-
-
-def _beijing(moment: datetime) -> str:
-    return as_utc(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            beijing_minute(candidacy.nominated_at), beijing_minute(candidacy.updated_at)]

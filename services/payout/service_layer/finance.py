@@ -13,7 +13,7 @@ from contracts.common import format_yuan
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Forbidden, InvalidRequest, NotFound
-from infra.exports import Column, Table
+from infra.exports import Column, Table, beijing_minute, total_row
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
 from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage
@@ -198,13 +198,13 @@ def _row(i: int, s: PayoutStagePublic) -> list[object]:
     clause_zh = f"{clause.document_number} {clause.clause_number}" if clause else s.clause_id
     funding = "; ".join(f"{fund} {format_yuan(amount)}" for fund, amount in s.funding)
     return [i, s.id, s.case_id, s.recipient.name, s.recipient.uscc, s.recipient.region, clause_zh, s.sequence,
-            s.amount_fen, funding, s.approved_by or "", _beijing(s.approved_at)]
+            s.amount_fen, funding, s.approved_by or "", beijing_minute(s.approved_at)]
 
 
 def bank_batch(uow: UnitOfWork, principal: Principal) -> Table:
     """The approved stages the bank pays next, with a 合计 row (count and sum)."""
     stages = list_stages(uow, principal, status=StageStatus.APPROVED, limit=10_000, offset=0)
-    total = ["合计", f"{len(stages)}笔", None, None, None, None, None, None, sum(s.amount_fen for s in stages), None, None, None]
+    total = total_row(BATCH_COLUMNS, f"{len(stages)}笔", {"金额(元)": sum(s.amount_fen for s in stages)})
     return Table("待拨付", BATCH_COLUMNS, [_row(i, stage) for i, stage in enumerate(stages, 1)], total)
 
 
@@ -221,23 +221,19 @@ REGISTER_COLUMNS = [Column("序号", 6), Column("拨付分期编号", 24), Colum
 def stage_register(uow: UnitOfWork, principal: Principal, *, year: int | None, status: StageStatus | None) -> Table:
     """Every stage in the caller's funds, whatever its state, with who prepared and approved it and the
     bank's reference: the register finance and auditors keep, with a 合计 row of amounts and recoveries."""
-    stages = [s for s in list_stages(uow, principal, status=status, limit=100_000, offset=0) if year is None or s.year == year]
+    stages = list_stages(uow, principal, status=status, year=year, limit=100_000, offset=0)
     rows = [_register_row(i, stage) for i, stage in enumerate(stages, 1)]
-    total = ["合计", f"{len(stages)}笔", *([None] * 7), sum(s.amount_fen for s in stages), *([None] * 9),
-             sum(s.recovered_fen or 0 for s in stages)]
+    total = total_row(REGISTER_COLUMNS, f"{len(stages)}笔", {"金额(元)": sum(s.amount_fen for s in stages),
+                                                               "已追回(元)": sum(s.recovered_fen or 0 for s in stages)})
     return Table(f"{year}年拨付台账" if year else "拨付台账", REGISTER_COLUMNS, rows, total)
 
 
 def _register_row(i: int, s: PayoutStagePublic) -> list[object]:
     batch = _row(i, s)  # 序号 … 期次 as in the bank batch
     return [*batch[:8], s.year, s.amount_fen, STATUS_ZH[StageStatus(s.status)], batch[9], s.prepared_by or "",
-            _beijing(s.prepared_at), s.approved_by or "", _beijing(s.approved_at), s.bank_reference or "",
+            beijing_minute(s.prepared_at), s.approved_by or "", beijing_minute(s.approved_at), s.bank_reference or "",
             s.disbursed_on.isoformat() if s.disbursed_on else "", s.clawback_reason or s.failure_reason or "",
             s.recovered_fen]
-
-
-def _beijing(moment: datetime | None) -> str:
-    return moment.astimezone(ledger_io.SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 # ---- reference data finance loads ------------------------------------------------------------

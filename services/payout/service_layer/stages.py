@@ -208,7 +208,7 @@ def add_stage(uow: UnitOfWork, plan_id: str, command: AddPayoutStage) -> PayoutP
 
 
 def list_stages(uow: UnitOfWork, principal: Principal, *, status: StageStatus | None, limit: int, offset: int,
-                recipient_uscc: str | None = None) -> list[PayoutStagePublic]:
+                recipient_uscc: str | None = None, year: int | None = None) -> list[PayoutStagePublic]:
     query = (select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
              .order_by(col(PayoutPlan.opened_at), col(PayoutStage.plan_id), col(PayoutStage.sequence))
              .limit(limit).offset(offset))
@@ -219,6 +219,8 @@ def list_stages(uow: UnitOfWork, principal: Principal, *, status: StageStatus | 
         query = query.where(PayoutStage.status == status)
     if recipient_uscc is not None:
         query = query.where(PayoutPlan.recipient_uscc == recipient_uscc)
+    if year is not None:
+        query = query.where(PayoutStage.year == year)
     return [public(plan, stage) for stage, plan in uow.session.exec(query)]
 
 
