@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from contracts.uscc import validate_uscc
+from policies.text import STORED, Text
 
 Uscc = Annotated[
     str,
@@ -17,7 +18,7 @@ RegionCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="行政区�
 
 # A sanity ceiling far above any award in the seeds (the largest cap is 7000万元): 100亿元.
 MAX_FEN = 1_000_000_000_000
-FenAmount = Annotated[int, Field(ge=0, le=MAX_FEN, description="金额(分), integer fen")]
+FenAmount = Annotated[StrictInt, Field(ge=0, le=MAX_FEN, description="金额(分), integer fen")]
 
 ApplicantKind = Literal[
     "enterprise",
@@ -36,9 +37,14 @@ class ApplicantRef(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     uscc: Uscc
-    name: str = Field(min_length=1, max_length=200, description="单位名称")
+    name: Text = Field(min_length=1, max_length=200, description="单位名称")
     kind: ApplicantKind = "enterprise"
     region: RegionCode
+
+    @classmethod
+    def stored(cls, **fields: Any) -> "ApplicantRef":
+        """A reference rebuilt from a stored row: a name written before text was checked is cleaned, not refused."""
+        return cls.model_validate(fields, context=STORED)
 
 
 class Citation(BaseModel):

@@ -7,6 +7,8 @@ Either way an optional last row carries the totals.
 Text comes from applicants (an enterprise names itself, an objector writes a reason), so a cell is
 never a formula: XLSX cells starting with "=" are stored as text, and CSV fields starting with
 = + - @ or a tab/CR get a leading apostrophe (OWASP, CSV injection), which spreadsheets show as text.
+Control and invisible characters (policies.text) are left out of every cell: fields refuse them, but
+a row stored before they did must still export (XLSX cannot hold them at all).
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from contracts.common import format_yuan
 from infra.clock import SHANGHAI, as_utc
+from policies.text import strip_unsafe
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -112,12 +115,13 @@ def responses(description: str) -> dict[int | str, dict[str, Any]]:
 def _xlsx_value(value: Any, column: Column) -> Any:
     if column.money and isinstance(value, int):
         return Decimal(value) / 100  # exact: integer fen to yuan
-    return value
+    return strip_unsafe(value) if isinstance(value, str) else value
 
 
 def _csv_value(value: Any, column: Column) -> Any:
     if column.money and isinstance(value, int):
         return format_yuan(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        value = strip_unsafe(value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     return "" if value is None else value

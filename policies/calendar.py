@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from policies._yaml import load_yaml
 from policies.errors import CalendarUnavailable, DataFileInvalid
+from policies.text import Text
 
 try:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -45,12 +46,12 @@ class _Model(BaseModel):
 
 class NamedDay(_Model):
     date: dt.date
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
 
 
 class SourceNotice(_Model):
-    document_number: str | None = None
-    title: str = Field(min_length=1)
+    document_number: Text | None = None
+    title: Text = Field(min_length=1)
     url: str | None = None
     published_on: dt.date | None = None
 

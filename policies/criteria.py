@@ -21,6 +21,7 @@ from policies.catalogue.models import Citation
 from policies.errors import ChainCategoryUnknown, FactsInvalid
 from policies.money import Yuan, fen_str, to_fen, yuan_zh
 from policies.registry import CHAIN_CATEGORY_ZH, Chain, ChainCategory
+from policies.text import Text
 from policies.validation import problems_from
 
 Status = Literal["met", "not_met", "needs_review"]
@@ -50,22 +51,22 @@ NATIONAL_RANK, PROVINCIAL_RANK = 15, 5
 class _Facts(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    entity_id: str | None = Field(default=None, title="企业标识（统一社会信用代码）")
-    chain_id: str | None = Field(default=None, title="所属产业链")
+    entity_id: Text | None = Field(default=None, title="企业标识（统一社会信用代码）")
+    chain_id: Text | None = Field(default=None, title="所属产业链")
     chain_category: ChainCategory | None = Field(default=None, title="产业链类别（未登记时须给出）")
 
 
 class Platform(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
+    name: Text = Field(min_length=1)
     level: Literal["national", "provincial", "city", "other"]
 
 
 class Counterparty(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    enterprise_id: str = Field(min_length=1, title="同链条链上企业标识")
+    enterprise_id: Text = Field(min_length=1, title="同链条链上企业标识")
     trade_yuan: Yuan = Field(title="年度产品交易额（元）")
 
 

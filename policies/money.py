@@ -1,7 +1,8 @@
 """Exact money and ratios.
 
 Amounts in facts are yuan, given as decimal strings ("30000000", "1234.56") or integers;
-floats are refused because they cannot hold most decimal fractions exactly.
+floats are refused because they cannot hold most decimal fractions exactly, true/false are not
+numbers, and a string is the number alone: no thousands separators ("5,000,000"), spaces or exponent.
 Internally: Decimal yuan while computing, integer fen (分) once determined.
 
 Rounding rule (one place): every intermediate value is exact (Decimal with a 60-digit
@@ -90,10 +91,11 @@ def parse_decimal_value(value: Any, *, what: str, example: str = "1.1") -> Decim
             raise PydanticCustomError("decimal_finite", "{what}必须是有限数", {"what": what})
         return value
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
-        if not _DECIMAL_TEXT.match(text):
-            raise PydanticCustomError("decimal_text", "{what}格式不正确：“{value}”", {"what": what, "value": value})
-        return Decimal(text)
+        if not _DECIMAL_TEXT.match(value):
+            raise PydanticCustomError(
+                "decimal_text", "{what}格式不正确：“{value}”（只写数字，如 \"{example}\"，不含千位分隔符、空格或单位）",
+                {"what": what, "value": value, "example": example})
+        return Decimal(value)
     raise PydanticCustomError("decimal_type", "{what}应为数字字符串或整数", {"what": what})
 
 
@@ -103,8 +105,16 @@ def _money(value: Any) -> Decimal:
         raise PydanticCustomError("money_negative", "金额不得为负数")
     if amount > MAX_YUAN:
         raise PydanticCustomError("money_range", "金额过大（超过10^15元）")
-    if amount != amount.quantize(Decimal("0.01"), context=Context(prec=60)):
+    written_decimals = len(value.partition(".")[2]) if isinstance(value, str) else 0
+    if written_decimals > 2 or amount != amount.quantize(Decimal("0.01"), context=Context(prec=60)):
         raise PydanticCustomError("money_precision", "金额最多保留两位小数（到分）")
+    return amount
+
+
+def _positive_money(value: Any) -> Decimal:
+    amount = _money(value)
+    if amount == 0:
+        raise PydanticCustomError("money_positive", "金额须大于0")
     return amount
 
 
@@ -129,6 +139,13 @@ _MONEY_SCHEMA = {
     ],
     "description": "金额（元），十进制字符串或整数，最多两位小数；不接受浮点数",
 }
+_POSITIVE_MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^(0*[1-9][0-9]*(\.[0-9]{1,2})?|0+\.(0[1-9]|[1-9][0-9]?))$"},
+        {"type": "integer", "minimum": 1},
+    ],
+    "description": "金额（元），大于0，十进制字符串或整数，最多两位小数；不接受浮点数",
+}
 _RATIO_SCHEMA = {
     "anyOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}, {"type": "integer", "minimum": 1}],
     "description": "正的十进制小数，字符串表示，如 \"0.0345\"",
@@ -142,5 +159,6 @@ _PERCENT_SCHEMA = {
 _as_text = PlainSerializer(lambda d: format(d, "f"), return_type=str)
 
 Yuan = Annotated[Decimal, BeforeValidator(_money), _as_text, WithJsonSchema(_MONEY_SCHEMA)]
+PositiveYuan = Annotated[Decimal, BeforeValidator(_positive_money), _as_text, WithJsonSchema(_POSITIVE_MONEY_SCHEMA)]
 Ratio = Annotated[Decimal, BeforeValidator(_ratio), _as_text, WithJsonSchema(_RATIO_SCHEMA)]
 Percent = Annotated[Decimal, BeforeValidator(_percent), _as_text, WithJsonSchema(_PERCENT_SCHEMA)]

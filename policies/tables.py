@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from policies._yaml import load_yaml
 from policies.errors import DataFileInvalid, TableUnavailable
 from policies.money import Ratio, Yuan
+from policies.text import LongText, Text
 
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "［": "〔", "］": "〕", "【": "〔", "】": "〕"})
 
@@ -33,7 +34,7 @@ def normalize_document_number(text: str) -> str:
 class TierRow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    tier: str = Field(min_length=1)
+    tier: Text = Field(min_length=1)
     min_yuan: Yuan
     min_inclusive: bool = True
     amount_yuan: Yuan | None = None
@@ -56,11 +57,11 @@ class TierTable(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     table: str = Field(pattern=r"^表[0-9]+$")
-    document_number: str
-    clause_number: str | None = None
-    title_zh: str | None = None
-    basis_zh: str | None = None
-    source_note: str = Field(min_length=4, description="where the values were transcribed from")
+    document_number: Text
+    clause_number: Text | None = None
+    title_zh: Text | None = None
+    basis_zh: Text | None = None
+    source_note: LongText = Field(min_length=4, description="where the values were transcribed from")
     test_data: bool = False
     rows: list[TierRow] = Field(min_length=1)
 

@@ -6,10 +6,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from policies.errors import FieldProblem
+from policies.text import TEXT_ERROR_TYPES
 
 _CUSTOM_MESSAGE_TYPES = {
     "decimal_float", "decimal_finite", "decimal_text", "decimal_type", "money_negative",
-    "money_range", "money_precision", "ratio_positive", "percent_range",
+    "money_range", "money_precision", "money_positive", "ratio_positive", "percent_range", *TEXT_ERROR_TYPES,
 }
 
 

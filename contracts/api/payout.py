@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import BaseModel, Field, RootModel, StrictInt
 
 from contracts.api.review import PriorAwardRef
-from contracts.common import ApplicantRef, DeterminationRef
+from contracts.common import ApplicantRef, DeterminationRef, FenAmount
+from policies.text import LongText
 
 
 class OpenPayoutPlan(BaseModel):
@@ -14,7 +15,7 @@ class OpenPayoutPlan(BaseModel):
     case_id: str = Field(min_length=1, max_length=64)
     recipient: ApplicantRef
     determination: DeterminationRef
-    stage_amounts_fen: list[int] | None = Field(
+    stage_amounts_fen: list[FenAmount] | None = Field(
         default=None, description="staged amounts; default one stage for the whole amount"
     )
 
@@ -37,7 +38,7 @@ class PriorAwardsQuery(BaseModel):
     """Which of an entity's awards the ledger already holds (for exclusivity and per-year caps)."""
 
     entity_id: str = Field(min_length=1, max_length=64)
-    year: int | None = Field(default=None, ge=2000, le=2100)
+    year: StrictInt | None = Field(default=None, ge=2000, le=2100)
 
 
 class PriorAwardList(RootModel[list[PriorAwardRef]]):
@@ -52,11 +53,11 @@ class RecordDisbursement(BaseModel):
 
 
 class RecordFailure(BaseModel):
-    reason: str = Field(min_length=1, max_length=500, description="失败或退回原因")
+    reason: LongText = Field(min_length=1, max_length=500, description="失败或退回原因")
 
 
 class ClawBack(BaseModel):
-    reason: str = Field(min_length=1, max_length=500, description="追回原因(异议成立或事后查实)")
+    reason: LongText = Field(min_length=1, max_length=500, description="追回原因(异议成立或事后查实)")
 
 
 class PayoutStagePublic(BaseModel):

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
-from contracts.common import ApplicantRef
+from contracts.common import ApplicantRef, FenAmount
+from policies.text import Text
 
 
 class PriorAwardRef(BaseModel):
@@ -15,8 +16,8 @@ class PriorAwardRef(BaseModel):
     benefit_id: str = Field(max_length=64)
     entity_id: str = Field(max_length=64)
     project_id: str | None = Field(default=None, max_length=64)
-    year: int = Field(ge=2000, le=2100)
-    amount_fen: int = Field(ge=0, le=1_000_000_000_000)
+    year: StrictInt = Field(ge=2000, le=2100)
+    amount_fen: FenAmount
     tier: str | None = Field(default=None, max_length=64)
     option: str | None = Field(default=None, max_length=64)
 
@@ -26,7 +27,7 @@ class OpenTask(BaseModel):
 
     case_id: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=64, description="e.g. case_review")
-    title: str = Field(min_length=1, max_length=300)
+    title: Text = Field(min_length=1, max_length=300)
     assignee_role: str = Field(min_length=1, max_length=64)
     assignee_org: str = Field(min_length=1, max_length=128)
     clause_id: str | None = Field(default=None, max_length=64)
@@ -35,7 +36,7 @@ class OpenTask(BaseModel):
     prior_awards: list[PriorAwardRef] = Field(
         default_factory=list, description="该主体/项目已核定的奖励, 供核定时计算累计上限与互斥"
     )
-    due_working_days: int | None = Field(default=None, ge=1, le=250, description="办理时限(工作日)")
+    due_working_days: StrictInt | None = Field(default=None, ge=1, le=250, description="办理时限(工作日)")
     resumes_task_id: str | None = Field(
         default=None, max_length=64,
         description="补正后重新派发: 时限从原待办剩余的工作日继续计算 (补正期间停止计时)",

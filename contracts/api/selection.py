@@ -5,19 +5,20 @@ import datetime as dt
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from contracts.common import ApplicantRef
 
 from contracts.events.selection import PublicityEntry
+from policies.text import Text
 
 MIN_PUBLICITY_WORKING_DAYS = 7  # 公示期不少于7个工作日 (晋政办发〔2023〕44号, seed 004 §10.3 (五))
 
 
 class OpenPublicity(BaseModel):
     round_id: str = Field(min_length=1, max_length=64)
-    year: int = Field(ge=2000, le=2100)
-    working_days: int = Field(ge=MIN_PUBLICITY_WORKING_DAYS, le=60)
+    year: StrictInt = Field(ge=2000, le=2100)
+    working_days: StrictInt = Field(ge=MIN_PUBLICITY_WORKING_DAYS, le=60)
     starts_on: dt.date = Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))
     entries: list[PublicityEntry] = Field(min_length=1, max_length=2000)
 
@@ -54,10 +55,10 @@ class DrawPanel(BaseModel):
     case_id: str = Field(min_length=1, max_length=64)
     chain_id: str = Field(min_length=1, max_length=64)
     enterprise: ApplicantRef
-    title: str = Field(min_length=1, max_length=300)
-    seed: int = Field(ge=0, le=2**62, description="recorded random seed of the draw")
+    title: Text = Field(min_length=1, max_length=300)
+    seed: StrictInt = Field(ge=0, le=2**62, description="recorded random seed of the draw")
     facts: dict[str, Any] = Field(default_factory=dict)
-    due_working_days: int | None = Field(default=None, ge=1, le=250)
+    due_working_days: StrictInt | None = Field(default=None, ge=1, le=250)
 
 
 class PanelMember(BaseModel):
@@ -82,6 +83,6 @@ class PanelRef(BaseModel):
 
 
 class PanelRecommendation(BaseModel):
-    proposed: bool
-    approvals: int = Field(ge=0)
-    rejections: int = Field(ge=0)
+    proposed: StrictBool
+    approvals: StrictInt = Field(ge=0)
+    rejections: StrictInt = Field(ge=0)

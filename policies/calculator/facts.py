@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 from policies.catalogue.models import Choice, Clause
 from policies.errors import FactsInvalid, FieldProblem
+from policies.text import Text
 from policies.validation import problems_from
 
 _models: dict[int, tuple[Clause, type[BaseModel]]] = {}
@@ -46,11 +47,11 @@ def facts_model(clause: Clause) -> type[BaseModel]:
 
     calc = clause.calculation
     fields: dict[str, Any] = {
-        "entity_id": fact_field(str, "申报主体标识", "建议使用统一社会信用代码", min_length=1),
+        "entity_id": fact_field(Text, "申报主体标识", "建议使用统一社会信用代码", min_length=1),
         "year": fact_field(StrictInt, "申报（核定）年度", ge=2000, le=2100),
     }
     if calc.project_title_zh:
-        fields["project_id"] = fact_field(str, calc.project_title_zh, min_length=1)
+        fields["project_id"] = fact_field(Text, calc.project_title_zh, min_length=1)
     if calc.payable_year_after:
         ref = calc.payable_year_after
         fields[ref.name] = fact_field(StrictInt, ref.title_zh, ref.hint_zh, ge=2000, le=2100)

@@ -56,6 +56,27 @@ def test_bank_batch_exports_approved_stages_as_xlsx_and_csv(settings, databases)
         assert parsed[-1][0] == "合计" and parsed[-1][8] == "112345.68"
 
 
+def test_text_stored_with_control_characters_before_they_were_refused_still_exports(settings, databases):
+    from sqlalchemy import text
+
+    with Stack(settings, databases, services=("payout",)) as stack:
+        [stage_id] = _plan(stack, open_plan_body(amount_fen=300_00))
+        assert _approve(stack, stage_id).status_code == 201
+        runtime = stack.runtimes["payout"]
+        with runtime.db.engine.begin() as conn:  # as an older version let it in
+            conn.execute(text("UPDATE payout_plans SET recipient_name = :name"), {"name": "长治\x07测试\x1b[1m企业"})
+            conn.execute(text("UPDATE payout_stages SET failure_reason = :reason"), {"reason": "退回\x0b原因\u2066"})
+        with finance(stack, "wang") as wang:
+            batch = wang.get("/finance/bank-batch", params={"format": "xlsx"})
+            register = wang.get("/finance/stage-register", params={"format": "xlsx"})
+            listed = wang.get("/payout-stages", params={"status": "approved"})
+        assert batch.status_code == 200 and register.status_code == 200, (batch.text, register.text)
+        assert list(load_workbook(io.BytesIO(batch.content)).active.iter_rows(values_only=True))[1][3] == "长治测试[1m企业"
+        row = list(load_workbook(io.BytesIO(register.content)).active.iter_rows(values_only=True))[1]
+        assert row[3] == "长治测试[1m企业" and row[18] == "退回原因"
+        assert listed.status_code == 200 and listed.json()[0]["recipient"]["name"] == "长治测试[1m企业"
+
+
 def test_the_stage_register_lists_every_stage_with_its_people_bank_reference_and_recoveries(settings, databases):
     with Stack(settings, databases, services=("payout",)) as stack:
         paid, clawed, waiting = (_plan(stack, open_plan_body(amount_fen=amount))[0] for amount in (300_00, 500_00, 7_00))

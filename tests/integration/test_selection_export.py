@@ -70,3 +70,22 @@ def test_an_unknown_round_or_format_is_refused(settings, databases):
         assert missing.status_code == 404 and missing.json()["code"] == "not_found"
         wrong = export(stack, *OFFICE, selection_round["id"], format="pdf", region="140000")
         assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"].endswith("format")
+
+
+def test_a_name_stored_with_control_characters_before_they_were_refused_still_exports(settings, databases):
+    from sqlalchemy import text
+
+    with Stack(settings, databases, services=("intake",)) as stack:
+        selection_round = open_round(stack, ["sx_photovoltaic"])
+        nominated = nominate(stack, selection_round["id"], make_uscc("140400"), region="140400")
+        runtime = stack.runtimes["intake"]
+        with runtime.db.engine.begin() as conn:  # as an older version let it in
+            conn.execute(text("UPDATE candidacies SET enterprise_name = :name WHERE id = :id"),
+                         {"name": "长治\x07示例\x1b[31m企业\u202e", "id": nominated["id"]})
+        rows = sheet_rows(export(stack, *OFFICE, selection_round["id"], region="140000"))
+        assert rows[1][1] == nominated["id"] and rows[1][2] == "长治示例[31m企业"
+        text_export = export(stack, *OFFICE, selection_round["id"], format="csv", region="140000")
+        assert list(csv.reader(io.StringIO(text_export.content.decode("utf-8-sig"))))[1][2] == "长治示例[31m企业"
+        with stack.client("intake", *bureau("140400"), region="140400") as client:
+            read = client.get(f"/selection/candidacies/{nominated['id']}")
+        assert read.status_code == 200 and read.json()["enterprise"]["name"] == "长治示例[31m企业"

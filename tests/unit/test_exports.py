@@ -34,3 +34,12 @@ def test_applicant_text_that_could_start_a_formula_is_quoted_in_csv():
     assert [r[1] for r in rows[1:-1]] == ["'" + name for name in HOSTILE]
     assert [r[2] for r in rows[1:-1]] == ["12345.67"] * len(HOSTILE), "money is not text to quote"
     assert rows[-1] == ["合计", "5家", "61728.35"]
+
+
+def test_control_characters_stored_before_fields_refused_them_are_left_out_of_both_formats():
+    stored = ["长治\x07示例\x1b[31m科技\u202e有限公司", "第一行\n第二行\x0c"]
+    rows = Table("测试", COLUMNS, [[1, stored[0], 100], [2, stored[1], 200]])
+    sheet = load_workbook(io.BytesIO(to_xlsx(rows))).active
+    assert [sheet.cell(row=r, column=2).value for r in (2, 3)] == ["长治示例[31m科技有限公司", "第一行\n第二行"]
+    parsed = list(csv.reader(io.StringIO(to_csv(rows).decode("utf-8-sig"))))
+    assert [r[1] for r in parsed[1:]] == ["长治示例[31m科技有限公司", "第一行\n第二行"]

@@ -11,12 +11,12 @@ from policies.calculator.kinds.base import Context, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
 from policies.errors import FieldProblem
-from policies.money import Yuan
+from policies.money import PositiveYuan, Yuan
 
 
 def fields(clause: Clause) -> dict[str, Any]:
     calc = clause.calculation
-    out = {calc.amount_fact.name: fact_field(Yuan, calc.amount_fact.title_zh, calc.amount_fact.hint_zh)}
+    out = {calc.amount_fact.name: fact_field(PositiveYuan, calc.amount_fact.title_zh, calc.amount_fact.hint_zh)}
     for ref in calc.context_facts:
         out[ref.name] = fact_field(Yuan, ref.title_zh, ref.hint_zh)
     return out

@@ -14,7 +14,7 @@ from policies.calculator.kinds.base import Context, check_threshold, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
 from policies.errors import FieldProblem, NotEligible
-from policies.money import Ratio, Yuan, exact, plain
+from policies.money import PositiveYuan, Ratio, exact, plain
 
 _OUTSIDE = "原文未给出，来自企业技术改造项目支持标准（未收录于晋工信新材料规字〔2024〕1号），须由核定部门提供"
 
@@ -22,7 +22,7 @@ _OUTSIDE = "原文未给出，来自企业技术改造项目支持标准（未�
 def fields(clause: Clause) -> dict[str, Any]:
     calc = clause.calculation
     out = {
-        calc.fai_threshold.fact: fact_field(Yuan, calc.fai_threshold.title_zh),
+        calc.fai_threshold.fact: fact_field(PositiveYuan, calc.fai_threshold.title_zh),
         "lpr_average": fact_field(Ratio, "一年期市场报价利率（LPR）平均值（小数，如3.45%写作\"0.0345\"）", _OUTSIDE),
         "investment_coefficient": fact_field(Ratio, "投资激励系数", _OUTSIDE),
         "revenue_coefficient": fact_field(Ratio, "营收激励系数", _OUTSIDE),

@@ -10,14 +10,14 @@ from policies.calculator.kinds.base import Context, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
 from policies.errors import FieldProblem, NotEligible
-from policies.money import Yuan
+from policies.money import PositiveYuan
 
 
 def fields(clause: Clause) -> dict[str, Any]:
     calc = clause.calculation
     return {
         calc.borrower.fact: choice_field(calc.borrower),
-        calc.principal.name: fact_field(Yuan, calc.principal.title_zh, calc.principal.hint_zh),
+        calc.principal.name: fact_field(PositiveYuan, calc.principal.title_zh, calc.principal.hint_zh),
         "term_months": fact_field(StrictInt, "贷款期限（月）", ge=1),
     }
 

@@ -11,12 +11,12 @@ from policies.calculator.kinds.base import Context, check_threshold, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
 from policies.errors import FieldProblem
-from policies.money import Ratio, Yuan, exact, pct
+from policies.money import PositiveYuan, Ratio, Yuan, exact, pct
 
 
 def fields(clause: Clause) -> dict[str, Any]:
     calc = clause.calculation
-    out = {calc.basis.name: fact_field(Yuan, calc.basis.title_zh, calc.basis.hint_zh)}
+    out = {calc.basis.name: fact_field(PositiveYuan, calc.basis.title_zh, calc.basis.hint_zh)}
     if calc.threshold and calc.threshold.fact != calc.basis.name:
         out[calc.threshold.fact] = fact_field(Yuan, calc.threshold.title_zh)
     if calc.rate_is_maximum:

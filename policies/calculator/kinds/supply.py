@@ -21,6 +21,7 @@ from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
 from policies.errors import FieldProblem, NotEligible
 from policies.money import Percent, Yuan, exact, pct, plain
+from policies.text import Text
 
 OPTION_ZH = {"new_supplier": "新增协作配套奖励", "stock_uplift": "存量协作配套提升奖励",
              "rate_uplift": "协作配套率提升奖励"}
@@ -34,7 +35,7 @@ REQUIRED = {
 class SupplierTrade(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    supplier_id: str = Field(min_length=1, title="协作配套企业标识（统一社会信用代码）")
+    supplier_id: Text = Field(min_length=1, title="协作配套企业标识（统一社会信用代码）")
     trade_yuan: Yuan = Field(title="与“链主”企业的年度协作配套交易额（元）")
 
 

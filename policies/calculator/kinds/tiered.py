@@ -12,7 +12,7 @@ from policies.calculator.kinds.base import Context, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
 from policies.errors import FactsInvalid, FieldProblem, NotEligible
-from policies.money import Yuan, exact, pct
+from policies.money import PositiveYuan, exact, pct
 
 
 def fields(clause: Clause) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def fields(clause: Clause) -> dict[str, Any]:
         by = calc.table_by
         out[by.fact] = (Literal[tuple(by.tables)], Field(
             title=by.title_zh, description="；".join(f"{k}={by.labels[k]}（{t}）" for k, t in by.tables.items())))
-    out[calc.basis.name] = fact_field(Yuan, calc.basis.title_zh, calc.basis.hint_zh)
+    out[calc.basis.name] = fact_field(PositiveYuan, calc.basis.title_zh, calc.basis.hint_zh)
     return out
 
 

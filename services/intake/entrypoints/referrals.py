@@ -10,6 +10,7 @@ from infra.auth import Principal, PrincipalDep, require_roles
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
+from policies.text import LongText
 from services.intake.service_layer import referrals as service
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
 from services.intake.service_layer.referrals import ProgressPublic, ReferralProjectPublic, RegisterReferral, ReportProgress
@@ -19,7 +20,7 @@ internal = APIRouter(prefix="/internal/referral-projects", tags=["internal"], re
 
 
 class ReportRequest(BaseModel):
-    reason: str = Field(min_length=1, max_length=500)
+    reason: LongText = Field(min_length=1, max_length=500)
 
 
 @router.post("", response_model=ReferralProjectPublic, status_code=201, summary="链主登记引荐项目 (同一项目仅一个引荐单位)")

@@ -15,6 +15,7 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, NotFound
 from infra.uow import UnitOfWork
+from policies.text import Note
 from services.intake.adapters.orm import Application, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
 from services.intake.service_layer import clauses
@@ -31,7 +32,7 @@ class SubmitApplication(BaseModel):
 
 class ResubmitApplication(BaseModel):
     facts: dict[str, Any] | None = Field(default=None, description="补正后的完整申报事实; 省略则不变")
-    note: str = Field(default="", max_length=2000, description="补正说明 (所补材料、更正事项)")
+    note: Note = Field(default="", max_length=2000, description="补正说明 (所补材料、更正事项)")
 
 
 class ApplicationPublic(BaseModel):
@@ -188,7 +189,7 @@ def public(application: Application) -> ApplicationPublic:
     return ApplicationPublic(
         id=application.id,
         clause_id=application.clause_id,
-        applicant=ApplicantRef(
+        applicant=ApplicantRef.stored(
             uscc=application.applicant_uscc,
             name=application.applicant_name,
             kind=application.applicant_kind,  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
 from policies.errors import PolicyError
 from policies.registry import load_registry
+from policies.text import Text
 from services.intake.adapters.orm import Application, CultivationClaim, ZoneCommittee
 from services.intake.service_layer.applications import SubmitApplication, open_application
 
@@ -34,7 +35,7 @@ KIND_ZH = {"chain_leader": "省级“链主”企业", "chain_core": "省级“�
 
 class RegisterZoneCommittee(BaseModel):
     zone_id: str = Field(min_length=1, max_length=64, description="开发区标识 (见 policies 区域名录, 如 changzhi_high_tech_zone)")
-    name: str = Field(min_length=1, max_length=200, description="管委会名称")
+    name: Text = Field(min_length=1, max_length=200, description="管委会名称")
     uscc: Uscc
     region: RegionCode
 
@@ -113,7 +114,7 @@ def _open_cultivation(uow: UnitOfWork, claim: CultivationClaim, committee: ZoneC
         application_id,
         SubmitApplication(
             clause_id=CULTIVATION_CLAUSE,
-            applicant=ApplicantRef(uscc=committee.uscc, name=committee.name, kind="zone_committee", region=committee.region),
+            applicant=ApplicantRef.stored(uscc=committee.uscc, name=committee.name, kind="zone_committee", region=committee.region),
             facts={"year": claim.year, "project_id": claim.leader_uscc, "leader_recognized": True, "leader_in_zone": True},
         ),
         note=f"{committee.name} 培育的 {claim.leader_name} 被认定为省级“链主”企业，发起开发区培育奖励",

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import false, or_
 from sqlmodel import col, select
 
@@ -24,32 +24,33 @@ from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from policies.errors import UnknownChain
+from policies.money import Yuan
 from policies.registry import load_registry
+from policies.text import Note, Text
 from services.intake.adapters.orm import ReferralProgressReport, ReferralProject
 from services.intake.domain.referral import planned_fai_problem, yuan_to_fen
 from services.intake.service_layer.applications import add_timeline
 from services.intake.service_layer.scope import region_prefix
 
-YuanAmount = Annotated[Decimal, Field(ge=0, le=Decimal("10000000000"), max_digits=14, decimal_places=2,
-                                      description="金额(元), 最多两位小数")]
+YuanAmount = Annotated[Yuan, Field(le=Decimal("10000000000"))]  # 100亿元: keeps fen inside the contracts' ceiling
 PROVINCE_REVIEWER = "140000.province_industry_dept"
 
 
 class RegisterReferral(BaseModel):
-    referrer_name: str = Field(min_length=1, max_length=200, description="引荐单位(链主企业)名称")
+    referrer_name: Text = Field(min_length=1, max_length=200, description="引荐单位(链主企业)名称")
     investee: ApplicantRef = Field(description="所引进的企业")
-    project_code: str = Field(min_length=1, max_length=64, description="投资项目统一代码")
-    project_name: str = Field(min_length=1, max_length=200)
+    project_code: Text = Field(min_length=1, max_length=64, description="投资项目统一代码")
+    project_name: Text = Field(min_length=1, max_length=200)
     chain_id: str | None = Field(default=None, max_length=64, description="所属产业链, 见 duixian criteria chains")
     planned_fai_yuan: YuanAmount = Field(description="计划固定资产投资额(元), 须在3000万元以上")
 
 
 class ReportProgress(BaseModel):
     completed_fai_yuan: YuanAmount = Field(description="累计已完成固定资产投资额(元)")
-    investment_complete: bool = Field(description="已完成全部投资")
-    in_production: bool = Field(description="已投产")
+    investment_complete: StrictBool = Field(description="已完成全部投资")
+    in_production: StrictBool = Field(description="已投产")
     as_of: date = Field(description="截至日期")
-    note: str = Field(default="", max_length=2000, description="说明及佐证材料")
+    note: Note = Field(default="", max_length=2000, description="说明及佐证材料")
 
 
 class ProgressPublic(BaseModel):
@@ -193,10 +194,10 @@ def public(uow: UnitOfWork, project: ReferralProject) -> ReferralProjectPublic:
 def _reference(project: ReferralProject) -> ReferralProjectRef:
     return ReferralProjectRef(
         project_id=project.id,
-        referrer=ApplicantRef(uscc=project.referrer_uscc, name=project.referrer_name, kind="enterprise",
-                              region=project.referrer_region),
-        investee=ApplicantRef(uscc=project.investee_uscc, name=project.investee_name, kind="enterprise",
-                              region=project.investee_region),
+        referrer=ApplicantRef.stored(uscc=project.referrer_uscc, name=project.referrer_name, kind="enterprise",
+                                     region=project.referrer_region),
+        investee=ApplicantRef.stored(uscc=project.investee_uscc, name=project.investee_name, kind="enterprise",
+                                     region=project.investee_region),
         project_code=project.project_code, project_name=project.project_name, chain_id=project.chain_id,
         planned_fai_fen=project.planned_fai_fen,
     )

@@ -14,7 +14,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
 from sqlalchemy import and_, false
 from sqlmodel import col, select
 
@@ -37,6 +37,7 @@ from policies.calendar import SHANGHAI
 from policies.criteria import evaluate
 from policies.errors import PolicyError, UnknownChain
 from policies.registry import load_registry
+from policies.text import Note, Text
 from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound, TimelineEntry
 from services.intake.service_layer.applications import add_timeline
 
@@ -60,14 +61,14 @@ SEE_ALL = frozenset({"auditor", "workflow", "province_chain_office", "leading_gr
 
 
 class OpenRound(BaseModel):
-    year: int = Field(ge=2020, le=2100, description="遴选年度")
+    year: StrictInt = Field(ge=2020, le=2100, description="遴选年度")
     kind: SelectionKind = Field(description="chain_leader 链主 / chain_core 链核")
     chain_ids: list[str] = Field(min_length=1, max_length=50, description="参与遴选的产业链, 见 duixian criteria chains")
     nomination_opens_at: datetime = Field(description="自荐开始时间 (含时区)")
     nomination_closes_at: datetime = Field(description="自荐截止时间 (含时区)")
     approval_route: ApprovalRoute = Field(default="leading_group",
                                           description="链主审定路径: leading_group 领导小组审定 / chiefs 链长再总链长逐级审定")
-    publicity_working_days: int = Field(default=MIN_PUBLICITY_WORKING_DAYS, ge=MIN_PUBLICITY_WORKING_DAYS, le=60,
+    publicity_working_days: StrictInt = Field(default=MIN_PUBLICITY_WORKING_DAYS, ge=MIN_PUBLICITY_WORKING_DAYS, le=60,
                                         description="公示期(工作日), 不少于7个工作日")
     publicity_starts_on: date | None = Field(default=None, ge=date(2000, 1, 1), le=date(2100, 12, 31),
                                              description="公示开始日期; 省略则审定完成当日开始")
@@ -94,14 +95,14 @@ class RoundPublic(BaseModel):
 
 
 class MaterialUpload(BaseModel):
-    filename: str = Field(min_length=1, max_length=200)
+    filename: Text = Field(min_length=1, max_length=200)
     content_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(description="允许 PDF、PNG、JPEG")
     content_base64: str = Field(min_length=1, max_length=MAX_FILE_BYTES * 4 // 3 + 8, description="文件内容(base64)")
 
 
 class Nominate(BaseModel):
     enterprise: ApplicantRef = Field(description="自荐企业; region 为注册地行政区划代码")
-    in_reform_zone: bool = Field(default=False, description="注册在山西转型综改示范区")
+    in_reform_zone: StrictBool = Field(default=False, description="注册在山西转型综改示范区")
     chain_id: str = Field(min_length=1, max_length=64)
     zone_id: str | None = Field(default=None, max_length=64, description="培育该企业的开发区 (可选)")
     facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 字段见 policies/criteria.py")
@@ -267,7 +268,7 @@ def resubmit(uow: UnitOfWork, principal: Principal, candidacy_id: str, command: 
 
 
 class SubmitList(BaseModel):
-    note: str = Field(default="", max_length=2000, description="报送说明")
+    note: Note = Field(default="", max_length=2000, description="报送说明")
 
 
 class ListPublic(BaseModel):
@@ -403,8 +404,8 @@ def set_status(uow: UnitOfWork, candidacy_id: str, status: str, *, recommended: 
 
 
 def _enterprise(candidacy: Candidacy) -> ApplicantRef:
-    return ApplicantRef(uscc=candidacy.enterprise_uscc, name=candidacy.enterprise_name, kind="enterprise",
-                        region=candidacy.region)
+    return ApplicantRef.stored(uscc=candidacy.enterprise_uscc, name=candidacy.enterprise_name, kind="enterprise",
+                               region=candidacy.region)
 
 
 def _decoded(index: int, material: MaterialUpload) -> tuple[MaterialUpload, bytes]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 from sqlmodel import col, select
 
 from contracts.api.payout import PayoutStagePublic
-from contracts.common import format_yuan
+from contracts.common import FenAmount, format_yuan
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Forbidden, InvalidRequest, NotFound
@@ -74,8 +74,8 @@ class RecipientHistory(BaseModel):
 
 class LoadBudget(BaseModel):
     fund_id: str = Field(pattern=r"^(city|county):[0-9]{6}$", description="资金来源, 如 city:140400 或 county:140423")
-    year: int = Field(ge=2000, le=2100)
-    amount_fen: int = Field(ge=0, le=1_000_000_000_000, description="预算金额(分)")
+    year: StrictInt = Field(ge=2000, le=2100)
+    amount_fen: FenAmount = Field(description="预算金额(分)")
 
 
 class BudgetPublic(LoadBudget):
@@ -86,7 +86,7 @@ class BudgetPublic(LoadBudget):
 class LoadCostShare(BaseModel):
     clause_id: str = Field(min_length=1, max_length=64)
     county: str = Field(pattern=r"^[0-9]{6}$", description="县(区)行政区划代码")
-    city_share_bp: int = Field(ge=0, le=10_000, description="市级承担比例(万分之), 其余由县级承担; 如 5000 = 各半")
+    city_share_bp: StrictInt = Field(ge=0, le=10_000, description="市级承担比例(万分之), 其余由县级承担; 如 5000 = 各半")
 
 
 class CostSharePublic(LoadCostShare):

@@ -128,8 +128,8 @@ def public(uow: UnitOfWork, plan: PayoutPlan) -> PayoutPlanPublic:
         id=plan.id,
         case_id=plan.case_id,
         clause_id=plan.clause_id,
-        recipient=ApplicantRef(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,  # type: ignore[arg-type]
-                               region=plan.region),
+        recipient=ApplicantRef.stored(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,  # type: ignore[arg-type]
+                                      region=plan.region),
         total_fen=plan.total_fen,
         capped_by=plan.capped_by,
         citation=Citation.model_validate(plan.citation),

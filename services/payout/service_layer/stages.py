@@ -26,8 +26,8 @@ from services.payout.service_layer.scope import plan_filter
 
 
 def recipient_of(plan: PayoutPlan) -> ApplicantRef:
-    return ApplicantRef(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,  # type: ignore[arg-type]
-                        region=plan.region)
+    return ApplicantRef.stored(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,  # type: ignore[arg-type]
+                               region=plan.region)
 
 
 def public(plan: PayoutPlan, stage: PayoutStage) -> PayoutStagePublic:

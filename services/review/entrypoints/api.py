@@ -11,6 +11,7 @@ from infra.auth import ROLES, Principal, PrincipalDep, require_roles
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
+from policies.text import Note
 from services.review.domain.task import TaskStatus
 from policies.tables import TierTable
 from services.review.service_layer import tasks as service
@@ -65,7 +66,7 @@ def open_task(
 
 
 class Reminder(BaseModel):
-    note: str = Field(default="", max_length=500)
+    note: Note = Field(default="", max_length=500)
 
 
 @internal.post("/tasks/{task_id}/reminders", response_model=TaskRef, status_code=201, summary="(workflow) 超期提醒")

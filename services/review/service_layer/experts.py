@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from contracts.api.review import OpenTask
 from contracts.api.selection import DrawPanel, PanelMember, PanelRecommendation, PanelRef, Recusal
@@ -18,22 +18,23 @@ from infra.errors import Conflict, DataUnavailable, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from policies.errors import UnknownChain
 from policies.registry import load_registry
+from policies.text import LongText, Text
 from services.review.adapters.orm import ExpertPanel, ExpertPool
 from services.review.service_layer.tasks import open_task
 
 
 class Expert(BaseModel):
     expert_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", description="专家标识 (登录组织标识)")
-    name: str = Field(min_length=1, max_length=100)
+    name: Text = Field(min_length=1, max_length=100)
     employer_uscc: Uscc | None = Field(default=None, description="工作单位统一社会信用代码 (同单位回避)")
     declared_conflicts: list[Uscc] = Field(default_factory=list, max_length=200, description="申报的利益冲突企业")
 
 
 class LoadPool(BaseModel):
     chain_id: str = Field(min_length=1, max_length=64)
-    panel_size: int = Field(ge=1, le=50, description="评审小组人数")
-    quorum: int = Field(ge=1, le=50, description="有效评审的最少人数")
-    source_note: str = Field(min_length=1, max_length=1000, description="专家库来源")
+    panel_size: StrictInt = Field(ge=1, le=50, description="评审小组人数")
+    quorum: StrictInt = Field(ge=1, le=50, description="有效评审的最少人数")
+    source_note: LongText = Field(min_length=1, max_length=1000, description="专家库来源")
     experts: list[Expert] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")

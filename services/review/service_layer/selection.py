@@ -15,7 +15,7 @@ import secrets
 import uuid
 
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from sqlmodel import col, func, select
 
 
@@ -36,6 +36,7 @@ from infra.uow import UnitOfWork
 from policies.calendar import SHANGHAI, WorkingDayCalendar, YearSchedule
 from policies.errors import CalendarUnavailable, DataFileInvalid
 from policies.registry import load_registry
+from policies.text import LongText, Text
 from services.review.adapters.orm import CalendarScheduleRecord, SelectionObjection, SelectionPublicity
 
 STATUS_ZH = {"awaiting_calendar": "待载入节假日安排后确定公示期", "open": "公示中", "published": "已公布"}
@@ -70,10 +71,10 @@ class PublicityPublic(BaseModel):
 
 class LodgeObjection(BaseModel):
     candidacy_id: str = Field(min_length=1, max_length=64, description="被异议的公示对象")
-    objector_name: str = Field(min_length=1, max_length=100, description="异议人姓名或单位")
+    objector_name: Text = Field(min_length=1, max_length=100, description="异议人姓名或单位")
     contact_phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{5,30}$", description="联系电话 (必填)")
     contact_email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
-    reason: str = Field(min_length=1, max_length=4000, description="异议事实与理由")
+    reason: LongText = Field(min_length=1, max_length=4000, description="异议事实与理由")
 
 
 class ObjectionReceipt(BaseModel):
@@ -86,8 +87,8 @@ class ObjectionReceipt(BaseModel):
 
 
 class VerifyObjection(BaseModel):
-    upheld: bool = Field(description="true 异议成立 (移出名单) / false 异议不成立 (保留)")
-    reason: str = Field(min_length=1, max_length=2000, description="核实结论与理由")
+    upheld: StrictBool = Field(description="true 异议成立 (移出名单) / false 异议不成立 (保留)")
+    reason: LongText = Field(min_length=1, max_length=2000, description="核实结论与理由")
 
 
 class ObjectionPublic(BaseModel):

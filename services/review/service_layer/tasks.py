@@ -20,6 +20,7 @@ from infra.uow import UnitOfWork
 from policies.calculator import PriorAward
 from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
+from policies.text import LongText, Text
 from services.review.adapters.orm import Decision, Task
 from infra.four_eyes import require_different_person
 from services.review.domain.task import (
@@ -42,11 +43,11 @@ log = structlog.get_logger(__name__)
 class DecideTask(BaseModel):
     decision: Literal["approve", "reject", "supplement"] = Field(
         description="approve 通过 / reject 不通过 / supplement 要求补正 (申报案件; 补正期间停止计时)")
-    reason: str = Field(min_length=1, max_length=2000, description="意见或理由")
+    reason: LongText = Field(min_length=1, max_length=2000, description="意见或理由")
     verified_facts: dict[str, Any] | None = Field(
         default=None, description="核实后的事实; 省略则以申报事实核定"
     )
-    missing_items: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+    missing_items: list[Annotated[Text, Field(min_length=1, max_length=200)]] = Field(
         default_factory=list, max_length=30, description="要求补正时须列明所缺材料或事项"
     )
 

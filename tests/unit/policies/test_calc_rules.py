@@ -130,6 +130,11 @@ def test_conditions_declared_false_give_every_unmet_reason():
 
 
 def test_a_zero_amount_is_not_a_determination():
-    with pytest.raises(NotEligible) as raised:
-        calculate("cbf2020-24", facts("cbf2020-24", project_id="D", investment_received_yuan="0"))
+    with pytest.raises(NotEligible) as raised:  # 10% of 0.04元 rounds to 0 fen
+        calculate("cbf2020-24", facts("cbf2020-24", project_id="D", investment_received_yuan="0.04"))
     assert raised.value.rule == "zero"
+
+
+def test_a_zero_basis_is_refused_as_a_fact():
+    with pytest.raises(FactsInvalid, match="investment_received_yuan：金额须大于0"):
+        calculate("cbf2020-24", facts("cbf2020-24", project_id="D", investment_received_yuan="0"))

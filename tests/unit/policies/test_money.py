@@ -4,14 +4,14 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from policies.money import Percent, Ratio, Yuan, exact, fen_str, to_fen, yuan_zh
+from policies.money import PositiveYuan, Percent, Ratio, Yuan, exact, fen_str, to_fen, yuan_zh
 
 money = TypeAdapter(Yuan)
 
 
 @pytest.mark.parametrize("given, expected", [
     ("30000000", Decimal("30000000")), (30000000, Decimal("30000000")), ("1234.56", Decimal("1234.56")),
-    ("1,234.50", Decimal("1234.50")), (Decimal("0.10"), Decimal("0.10")), ("7.000", Decimal("7")),
+    ("0", Decimal("0")), (Decimal("0.10"), Decimal("0.10")), ("7.00", Decimal("7")),
 ])
 def test_money_accepts_decimal_strings_and_integers(given, expected):
     assert money.validate_python(given) == expected
@@ -20,11 +20,21 @@ def test_money_accepts_decimal_strings_and_integers(given, expected):
 @pytest.mark.parametrize("given, message", [
     (1.5, "不得为浮点数"), (True, "不得为浮点数或布尔值"), ("-1", "不得为负数"), ("1.234", "两位小数"),
     ("abc", "格式不正确"), ("1e3", "格式不正确"), (Decimal("NaN"), "有限数"), ("10000000000000000", "过大"),
+    ("5,000,000", "不含千位分隔符"), (" 5000", "不含千位分隔符、空格"), ("7.000", "两位小数"), (False, "布尔值"),
 ])
 def test_money_refuses_floats_negatives_and_sub_fen_amounts_with_a_chinese_reason(given, message):
     with pytest.raises(ValidationError) as raised:
         money.validate_python(given)
     assert message in str(raised.value)
+
+
+def test_an_amount_that_must_be_positive_refuses_zero():
+    positive = TypeAdapter(PositiveYuan)
+    assert positive.validate_python("0.01") == Decimal("0.01") and positive.validate_python(1) == Decimal(1)
+    for zero in ("0", "0.00", 0):
+        with pytest.raises(ValidationError, match="金额须大于0"):
+            positive.validate_python(zero)
+    assert positive.json_schema()["anyOf"][1]["minimum"] == 1
 
 
 def test_money_serialises_as_a_string():
