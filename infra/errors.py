@@ -81,6 +81,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"model": ErrorResponse, "description": "无权操作"},
     404: {"model": ErrorResponse, "description": "对象不存在或不在您的权限范围内"},
     409: {"model": ErrorResponse, "description": "状态冲突"},
+    413: {"model": ErrorResponse, "description": "请求体过大"},
     422: {"model": ErrorResponse, "description": "请求参数校验失败"},
     429: {"model": ErrorResponse, "description": "请求过于频繁"},
 }

@@ -19,6 +19,7 @@ from contracts.envelope import Actor
 from infra.amqp import broker_reachable
 from infra.auth import PrincipalDep
 from infra.background import BackgroundWorkers, ConsumerBinding
+from infra.body_limits import BodyLimits, declared_limits
 from infra.errors import DomainError, ErrorResponse, FieldError
 from infra.logging import configure_logging
 from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -66,6 +67,8 @@ def create_service_app(
     app.include_router(_health_router(runtime))
     for router in routers:
         app.include_router(router)
+    # added last, so outermost: bodies are bounded before authentication or anything else reads them
+    app.add_middleware(BodyLimits, limits=declared_limits(route for router in routers for route in router.routes))
     return app
 
 

@@ -7,9 +7,11 @@ from fastapi import APIRouter, Query, Response
 
 from infra import exports
 from infra.auth import Principal, PrincipalDep, require_roles
+from infra.body_limits import body_limit
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
+from services.intake.service_layer import materials
 from services.intake.service_layer import selection as service
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
 from services.intake.service_layer.selection_export import candidacy_table
@@ -51,7 +53,8 @@ def export_candidacies(round_id: str, principal: PrincipalDep, uow: UowDep,
 
 
 @router.post("/rounds/{round_id}/nominations", response_model=CandidacyPublic, status_code=201,
-             summary="企业自荐 (自主参与): 按注册地报送设区市工信局或综改区管委会")
+             summary="企业自荐 (自主参与): 按注册地报送设区市工信局或综改区管委会",
+             openapi_extra=body_limit(materials.BODY_BYTES))
 def nominate(round_id: str, body: Nominate, uow: UowDep, idempotency: IdempotencyDep,
              principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.nominate(uow, principal, round_id, body), status_code=201)
@@ -76,7 +79,7 @@ def get_timeline(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> lis
 
 
 @router.post("/candidacies/{candidacy_id}/resubmission", response_model=CandidacyPublic, status_code=201,
-             summary="企业提交补正材料")
+             summary="企业提交补正材料", openapi_extra=body_limit(materials.BODY_BYTES))
 def resubmit(candidacy_id: str, body: Resubmit, uow: UowDep, idempotency: IdempotencyDep,
              principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.resubmit(uow, principal, candidacy_id, body), status_code=201)

@@ -7,12 +7,9 @@ are decided on the review service; intake keeps each candidacy's status and time
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import uuid
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
 from sqlalchemy import and_, false
@@ -37,17 +34,15 @@ from policies.calendar import SHANGHAI
 from policies.criteria import evaluate
 from policies.errors import PolicyError, UnknownChain
 from policies.registry import load_registry
-from policies.text import Note, Text
+from policies.text import Note
 from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound, TimelineEntry
 from services.intake.service_layer.applications import add_timeline
+from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, store
 
 DOCUMENT = "晋政办发〔2023〕44号"
 PROVINCE_CHAIN_OFFICE = "140000.province_chain_office"
 REFORM_ZONE_ORG = "reform_zone.reform_zone_committee"
 MIN_PUBLICITY_WORKING_DAYS = 7  # 公示期不少于7个工作日 (seed 004 §10.3 (五))
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_FILES = 20
-CONTENT_TYPES = {"application/pdf": b"%PDF", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
 KIND_ZH = {"chain_leader": "链主", "chain_core": "链核"}
 STATUS_ZH = {
     "nominated": "已自荐, 待市级遴选推荐", "recommended": "已推荐", "declined": "未获推荐",
@@ -94,24 +89,18 @@ class RoundPublic(BaseModel):
     opened_at: datetime
 
 
-class MaterialUpload(BaseModel):
-    filename: Text = Field(min_length=1, max_length=200)
-    content_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(description="允许 PDF、PNG、JPEG")
-    content_base64: str = Field(min_length=1, max_length=MAX_FILE_BYTES * 4 // 3 + 8, description="文件内容(base64)")
-
-
 class Nominate(BaseModel):
     enterprise: ApplicantRef = Field(description="自荐企业; region 为注册地行政区划代码")
     in_reform_zone: StrictBool = Field(default=False, description="注册在山西转型综改示范区")
     chain_id: str = Field(min_length=1, max_length=64)
     zone_id: str | None = Field(default=None, max_length=64, description="培育该企业的开发区 (可选)")
     facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 字段见 policies/criteria.py")
-    materials: list[MaterialUpload] = Field(default_factory=list, max_length=MAX_FILES)
+    materials: list[MaterialUpload] = Uploads
 
 
 class Resubmit(BaseModel):
     facts: dict[str, Any] | None = Field(default=None, description="补正后的申报事实; 省略则不变")
-    materials: list[MaterialUpload] = Field(default_factory=list, max_length=MAX_FILES)
+    materials: list[MaterialUpload] = Uploads
 
 
 class CandidacyPublic(BaseModel):
@@ -218,7 +207,7 @@ def nominate(uow: UnitOfWork, principal: Principal, round_id: str, command: Nomi
         if zone is None or zone.level != "dev_zone":
             raise InvalidRequest.on("zone_id", f"没有开发区“{command.zone_id}”")
     role, organisation = route_of(command)
-    materials = [_decoded(index, m) for index, m in enumerate(command.materials)]
+    materials = decoded(command.materials)
     existing = uow.session.exec(select(Candidacy).where(
         Candidacy.round_id == round_id, Candidacy.chain_id == command.chain_id,
         Candidacy.enterprise_uscc == command.enterprise.uscc)).first()
@@ -233,7 +222,7 @@ def nominate(uow: UnitOfWork, principal: Principal, round_id: str, command: Nomi
     )
     uow.session.add(candidacy)
     uow.session.flush()
-    refs = _store(uow, principal, candidacy.id, materials)
+    refs = store(uow, principal, candidacy.id, materials)
     envelope = uow.publish(CandidateNominated(candidacy=reference(candidacy), materials=refs, nominated_at=now),
                            correlation_id=candidacy.id)
     add_timeline(uow, envelope, f"{candidacy.enterprise_name} 自荐为{chain.name_zh}{KIND_ZH[candidacy.kind]}企业，"
@@ -249,7 +238,7 @@ def resubmit(uow: UnitOfWork, principal: Principal, candidacy_id: str, command: 
         raise Forbidden("只有自荐企业可以提交补正材料")
     if candidacy.status != "supplement_requested":
         raise Conflict(f"当前状态为「{STATUS_ZH.get(candidacy.status, candidacy.status)}」，无需补正", status=candidacy.status)
-    materials = [_decoded(index, m) for index, m in enumerate(command.materials)]
+    materials = decoded(command.materials)
     before = {"status": candidacy.status}
     if command.facts is not None:
         candidacy.facts = command.facts
@@ -257,7 +246,7 @@ def resubmit(uow: UnitOfWork, principal: Principal, candidacy_id: str, command: 
     candidacy.status = "resubmitted"
     candidacy.updated_at = utcnow()
     uow.session.add(candidacy)
-    refs = _store(uow, principal, candidacy.id, materials)
+    refs = store(uow, principal, candidacy.id, materials)
     envelope = uow.publish(CandidacyResubmitted(candidacy_id=candidacy.id, round_id=candidacy.round_id,
                                                 facts=candidacy.facts, precheck=candidacy.precheck, materials=refs,
                                                 resubmitted_at=candidacy.updated_at),
@@ -375,7 +364,7 @@ def public(uow: UnitOfWork, candidacy: Candidacy) -> CandidacyPublic:
         chain_id=candidacy.chain_id, enterprise=_enterprise(candidacy), in_reform_zone=candidacy.in_reform_zone,
         zone_id=candidacy.zone_id, assignee_role=candidacy.assignee_role, assignee_org=candidacy.assignee_org,
         facts=candidacy.facts, precheck=candidacy.precheck, status=candidacy.status,
-        status_label=STATUS_ZH.get(candidacy.status, candidacy.status), materials=[_material_ref(m) for m in rows],
+        status_label=STATUS_ZH.get(candidacy.status, candidacy.status), materials=[material_ref(m) for m in rows],
         nominated_at=candidacy.nominated_at, updated_at=candidacy.updated_at,
     )
 
@@ -406,39 +395,3 @@ def set_status(uow: UnitOfWork, candidacy_id: str, status: str, *, recommended: 
 def _enterprise(candidacy: Candidacy) -> ApplicantRef:
     return ApplicantRef.stored(uscc=candidacy.enterprise_uscc, name=candidacy.enterprise_name, kind="enterprise",
                                region=candidacy.region)
-
-
-def _decoded(index: int, material: MaterialUpload) -> tuple[MaterialUpload, bytes]:
-    field = f"materials.{index}"
-    try:
-        content = base64.b64decode(material.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidRequest.on(f"{field}.content_base64", "文件内容不是有效的 base64") from None
-    if not content:
-        raise InvalidRequest.on(f"{field}.content_base64", "文件为空")
-    if len(content) > MAX_FILE_BYTES:
-        raise InvalidRequest.on(f"{field}.content_base64", f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)}MB 上限")
-    if not content.startswith(CONTENT_TYPES[material.content_type]):
-        raise InvalidRequest.on(f"{field}.content_type", f"文件内容与类型 {material.content_type} 不符")
-    return material, content
-
-
-def _store(uow: UnitOfWork, principal: Principal, candidacy_id: str,
-           materials: list[tuple[MaterialUpload, bytes]]) -> list[MaterialRef]:
-    refs = []
-    for material, content in materials:
-        row = CandidacyMaterial(
-            id=f"MAT-{uuid.uuid4().hex[:16].upper()}", candidacy_id=candidacy_id, filename=material.filename,
-            content_type=material.content_type, size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
-            content=content, uploaded_by=principal.subject, uploaded_at=utcnow(),
-        )
-        uow.session.add(row)
-        refs.append(_material_ref(row))
-    return refs
-
-
-def _material_ref(row: CandidacyMaterial) -> MaterialRef:
-    return MaterialRef(file_id=row.id, filename=row.filename, content_type=row.content_type,
-                       size_bytes=row.size_bytes, sha256=row.sha256)
-
-

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from infra.auth import Principal, PrincipalDep, require_roles
+from infra.body_limits import MIB, body_limit
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.ratelimit import rate_limited
@@ -70,7 +71,8 @@ def verify_objection(objection_id: str, body: VerifyObjection, uow: UowDep, idem
     return idempotency.run(uow, body, lambda: service.verify_objection(uow, principal, objection_id, body), status_code=201)
 
 
-@internal.post("/publicities", response_model=PublicityPublic, status_code=201, summary="(workflow) 开始公示 / 重新计算公示期")
+@internal.post("/publicities", response_model=PublicityPublic, status_code=201, summary="(workflow) 开始公示 / 重新计算公示期",
+               openapi_extra=body_limit(4 * MIB))  # up to 2000 entries
 def open_publicity(body: OpenPublicity, uow: UowDep, idempotency: IdempotencyDep,
                    principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.open_publicity(uow, body), status_code=201)
@@ -113,7 +115,8 @@ def panel_recommendation(case_id: str, body: PanelRecommendation, uow: UowDep, i
     return idempotency.run(uow, body, lambda: experts.recommend(uow, case_id, body), status_code=201)
 
 
-@admin.post("/admin/expert-pools", response_model=PoolPublic, status_code=201, summary="(管理员) 载入产业链专家库、小组人数与法定人数")
+@admin.post("/admin/expert-pools", response_model=PoolPublic, status_code=201, summary="(管理员) 载入产业链专家库、小组人数与法定人数",
+            openapi_extra=body_limit(8 * MIB))  # up to 1000 experts, each with up to 200 declared conflicts
 def load_pool(body: LoadPool, uow: UowDep, idempotency: IdempotencyDep,
               principal: Principal = require_roles("admin")):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: experts.load_pool(uow, principal, body), status_code=201)

@@ -1,0 +1,80 @@
+"""Files an enterprise attaches to its self-nomination or 补正 (PDF, PNG, JPEG), base64 in the JSON body.
+
+Limits: 10 MB a file, 20 files and 50 MB in all per request; the route's body limit (BODY_BYTES) is
+what those files take in base64 plus the usual allowance for the rest of the request.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from contracts.events.selection import MaterialRef
+from infra.auth import Principal
+from infra.body_limits import DEFAULT_MAX_BODY_BYTES, MIB, base64_size
+from infra.clock import utcnow
+from infra.errors import InvalidRequest
+from infra.uow import UnitOfWork
+from policies.text import Text
+from services.intake.adapters.orm import CandidacyMaterial
+
+MAX_FILE_BYTES = 10 * MIB
+MAX_FILES = 20
+MAX_TOTAL_BYTES = 50 * MIB
+BODY_BYTES = base64_size(MAX_TOTAL_BYTES) + MAX_FILES * 4 + DEFAULT_MAX_BODY_BYTES
+CONTENT_TYPES = {"application/pdf": b"%PDF", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
+
+
+class MaterialUpload(BaseModel):
+    filename: Text = Field(min_length=1, max_length=200)
+    content_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(description="允许 PDF、PNG、JPEG")
+    content_base64: str = Field(min_length=1, max_length=base64_size(MAX_FILE_BYTES), description="文件内容(base64)")
+
+
+Uploads = Field(default_factory=list, max_length=MAX_FILES,
+                description=f"附件: 每份不超过 {MAX_FILE_BYTES // MIB}MB, 合计不超过 {MAX_TOTAL_BYTES // MIB}MB")
+
+
+def decoded(materials: list[MaterialUpload]) -> list[tuple[MaterialUpload, bytes]]:
+    files = [_decoded(index, material) for index, material in enumerate(materials)]
+    if sum(len(content) for _, content in files) > MAX_TOTAL_BYTES:
+        raise InvalidRequest.on("materials", f"附件合计超过 {MAX_TOTAL_BYTES // MIB}MB 上限")
+    return files
+
+
+def _decoded(index: int, material: MaterialUpload) -> tuple[MaterialUpload, bytes]:
+    field = f"materials.{index}"
+    try:
+        content = base64.b64decode(material.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidRequest.on(f"{field}.content_base64", "文件内容不是有效的 base64") from None
+    if not content:
+        raise InvalidRequest.on(f"{field}.content_base64", "文件为空")
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidRequest.on(f"{field}.content_base64", f"文件超过 {MAX_FILE_BYTES // MIB}MB 上限")
+    if not content.startswith(CONTENT_TYPES[material.content_type]):
+        raise InvalidRequest.on(f"{field}.content_type", f"文件内容与类型 {material.content_type} 不符")
+    return material, content
+
+
+def store(uow: UnitOfWork, principal: Principal, candidacy_id: str,
+          materials: list[tuple[MaterialUpload, bytes]]) -> list[MaterialRef]:
+    refs = []
+    for material, content in materials:
+        row = CandidacyMaterial(
+            id=f"MAT-{uuid.uuid4().hex[:16].upper()}", candidacy_id=candidacy_id, filename=material.filename,
+            content_type=material.content_type, size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
+            content=content, uploaded_by=principal.subject, uploaded_at=utcnow(),
+        )
+        uow.session.add(row)
+        refs.append(material_ref(row))
+    return refs
+
+
+def material_ref(row: CandidacyMaterial) -> MaterialRef:
+    return MaterialRef(file_id=row.id, filename=row.filename, content_type=row.content_type,
+                       size_bytes=row.size_bytes, sha256=row.sha256)
