@@ -65,7 +65,7 @@ def test_application_is_reviewed_in_order_determined_with_its_cap_and_paid(setti
             "review.task.opened", "review.decision.recorded",
             "payout.plan.opened", "payout.stage.approved", "payout.stage.disbursed",
         ]
-        assert [e["actor"] for e in timeline][2] == "center-officer"
+        assert [e["actor"] for e in timeline][2] == "长治市引进国外智力（专家）服务中心", "the department, not the officer's id"
         with stack.client("payout", "city_finance_bureau", "140400.city_finance_bureau", region="140400") as finance:
             plans = finance.get("/payout-plans", params={"case_id": case_id}).json()
         assert len(plans) == 1 and plans[0]["total_fen"] == 20_000_000 and plans[0]["recipient"]["uscc"] == uscc

@@ -57,16 +57,6 @@ def test_the_referrer_is_reminded_yearly_to_report(settings, databases):
         assert "年度投资进度" in history[-1]["summary"]
 
 
-def test_a_second_referrer_for_the_same_project_is_refused_naming_the_first(settings, databases):
-    first, second, investee = make_uscc(), make_uscc(), make_uscc()
-    with Stack(settings, databases, services=("intake",)) as stack:
-        register(stack, first, planned_fai_yuan="40000000", investee=investee, project_code="P-1")
-        refused = register(stack, second, planned_fai_yuan="40000000", investee=investee, project_code="P-1", expect=409)
-        assert first in refused["message"] and refused["details"]["existing_referrer_uscc"] == first
-        with stack.client("intake", "enterprise", second, region="140400") as client:
-            assert client.get("/referral-projects").json() == [], "the refused claim wrote nothing"
-
-
 def test_a_report_dated_today_in_beijing_is_accepted_while_it_is_still_yesterday_in_utc(settings, databases, monkeypatch):
     from infra import clock
 

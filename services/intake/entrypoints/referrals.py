@@ -43,7 +43,7 @@ def get_project(project_id: str, principal: PrincipalDep, uow: UowDep) -> Referr
 @router.get("/{project_id}/timeline", response_model=list[TimelineEntryPublic], summary="引荐项目办理记录")
 def get_timeline(project_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
     service.get(uow, principal, project_id)
-    return case_timeline(uow, project_id)
+    return case_timeline(uow, principal, project_id)
 
 
 @router.post("/{project_id}/progress", response_model=ProgressPublic, status_code=201, summary="引荐单位报送投资进度与投产情况")

@@ -75,7 +75,7 @@ def get_candidacy(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> Ca
 @router.get("/candidacies/{candidacy_id}/timeline", response_model=list[TimelineEntryPublic], summary="遴选办理记录")
 def get_timeline(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
     service.get_candidacy(uow, principal, candidacy_id)
-    return case_timeline(uow, candidacy_id)
+    return case_timeline(uow, principal, candidacy_id)
 
 
 @router.post("/candidacies/{candidacy_id}/resubmission", response_model=CandidacyPublic, status_code=201,

@@ -15,6 +15,7 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, NotFound
 from infra.uow import UnitOfWork
+from policies.registry import load_registry
 from policies.text import Note
 from services.intake.adapters.orm import Application, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
@@ -22,6 +23,7 @@ from services.intake.service_layer import clauses
 from services.intake.service_layer.scope import application_filter
 
 APPLICANT_ROLES = frozenset({"enterprise", "zone_committee"})
+PROCESS_ROLES = frozenset({"workflow", "system", "public"})  # no person's id to hide
 
 
 class SubmitApplication(BaseModel):
@@ -155,17 +157,28 @@ def list_applications(
 
 def timeline(uow: UnitOfWork, principal: Principal, application_id: str) -> list[TimelineEntryPublic]:
     get_application(uow, principal, application_id)
-    return case_timeline(uow, application_id)
+    return case_timeline(uow, principal, application_id)
 
 
-def case_timeline(uow: UnitOfWork, case_id: str) -> list[TimelineEntryPublic]:
-    """Every timeline entry of a case, oldest first (the caller has checked the case is in scope)."""
+def case_timeline(uow: UnitOfWork, principal: Principal, case_id: str) -> list[TimelineEntryPublic]:
+    """Every timeline entry of a case, oldest first (the caller has checked the case is in scope).
+
+    An applicant sees which department acted, not the official's own user id; officials see both."""
     rows = uow.session.exec(
         select(TimelineEntry).where(TimelineEntry.case_id == case_id).order_by(
             col(TimelineEntry.occurred_at), col(TimelineEntry.id)
         )
     )
-    return [TimelineEntryPublic.model_validate(row, from_attributes=True) for row in rows]
+    entries = [TimelineEntryPublic.model_validate(row, from_attributes=True) for row in rows]
+    if principal.role not in APPLICANT_ROLES:
+        return entries
+    return [_as_applicant_sees(entry, principal) for entry in entries]
+
+
+def _as_applicant_sees(entry: TimelineEntryPublic, principal: Principal) -> TimelineEntryPublic:
+    if entry.organisation in (None, principal.organisation) or entry.role in PROCESS_ROLES:
+        return entry
+    return entry.model_copy(update={"actor": load_registry().organisation_zh(entry.organisation)})
 
 
 def add_timeline(uow: UnitOfWork, envelope: EventEnvelope, summary: str, details: dict[str, Any] | None = None) -> None:

@@ -94,10 +94,9 @@ def register(uow: UnitOfWork, principal: Principal, command: RegisterReferral) -
     existing = uow.session.exec(select(ReferralProject).where(
         ReferralProject.investee_uscc == command.investee.uscc, ReferralProject.project_code == command.project_code)).first()
     if existing is not None:
-        raise Conflict(
-            f"该项目已由{existing.referrer_name}（{existing.referrer_uscc}）登记为引荐单位；"
-            "同一项目主要由一个引荐法人单位享受奖励（晋工信新材料规字〔2024〕1号 9.2.1）",
-            existing_referrer_uscc=existing.referrer_uscc, existing_referrer_name=existing.referrer_name,
+        raise Conflict(  # who the other referrer is stays with the departments: not named to a competitor
+            "该项目已有引荐单位登记；同一项目主要由一个引荐法人单位享受奖励（晋工信新材料规字〔2024〕1号 9.2.1），"
+            "如有异议请联系审核部门", project_code=command.project_code,
         )
     project = ReferralProject(
         id=f"REF-{uuid.uuid4().hex[:16].upper()}",
