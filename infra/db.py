@@ -33,6 +33,14 @@ class Database:
         self.engine.dispose()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names (None for another database or an in-memory one)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def open_database(url: str, schema: str | None = None, *, pool_size: int = 10) -> Database:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
