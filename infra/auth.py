@@ -1,8 +1,9 @@
 """Bearer JWT authentication and the caller's organisational scope.
 
 Tokens carry: sub, role, org, and where relevant region (city/county code), chains, zone.
-Signature, expiry, issuer and audience are always verified. Development signs with a shared
-secret (HS256); production verifies against the identity provider's JWKS (RS256/ES256).
+Signature, expiry, issuer and audience are always verified, then the claims' form (infra/claims.py:
+subject normalised, region fit for the role, bounded lengths and lifetime). Development signs with a
+shared secret (HS256); production verifies against the identity provider's JWKS (RS256/ES256).
 """
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from contracts.envelope import Actor
-from infra.errors import Unauthorized
+from infra.claims import ClaimInvalid, checked_claims
+from infra.errors import FieldError, Unauthorized
 from infra.settings import Settings
 
 Role = Literal[
@@ -62,9 +64,9 @@ class Principal(BaseModel):
 WORKFLOW_PRINCIPAL = Principal(subject="duixian-worker", role="workflow", organisation="duixian")
 
 
-def issue_token(settings: Settings, *, subject: str, role: str, organisation: str, region: str | None = None,
-                chains: tuple[str, ...] | list[str] = (), ttl_seconds: int = 8 * 3600, name: str | None = None) -> str:
-    """A development token signed with the shared secret (never used with JWKS in production)."""
+def development_claims(settings: Settings, *, subject: str, role: str, organisation: str, region: str | None = None,
+                       chains: tuple[str, ...] | list[str] = (), ttl_seconds: int = 8 * 3600,
+                       name: str | None = None) -> dict[str, Any]:
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": settings.jwt_issuer,
@@ -83,7 +85,17 @@ def issue_token(settings: Settings, *, subject: str, role: str, organisation: st
         claims["chains"] = list(chains)
     if name:
         claims["name"] = name
+    return claims
+
+
+def sign(settings: Settings, claims: dict[str, Any]) -> str:
+    """A development token signed with the shared secret (never used with JWKS in production)."""
     return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+def issue_token(settings: Settings, **claims: Any) -> str:
+    """A signed development token; keywords as `development_claims`."""
+    return sign(settings, development_claims(settings, **claims))
 
 
 def service_token(settings: Settings) -> str:
@@ -121,15 +133,16 @@ def verify_token(settings: Settings, token: str) -> Principal:
         raise Unauthorized("令牌签发方(iss)不符") from None
     except jwt.PyJWTError:
         raise Unauthorized("令牌无效或签名无法验证") from None
+    return principal_from_claims(settings, claims)
+
+
+def principal_from_claims(settings: Settings, claims: dict[str, Any]) -> Principal:
+    """The caller named by signature-checked claims, once their form is checked (infra/claims.py)."""
     try:
-        return Principal(
-            subject=claims["sub"],
-            role=claims.get("role"),
-            organisation=claims.get("org"),
-            region=claims.get("region"),
-            chains=tuple(claims.get("chains") or ()),
-            name=claims.get("name"),
-        )
+        return Principal(**checked_claims(claims, max_lifetime_seconds=settings.token_max_lifetime_seconds))
+    except ClaimInvalid as invalid:
+        raise Unauthorized(f"令牌声明 {invalid.claim} 无效: {invalid.reason}",
+                           errors=[FieldError(field=f"token.{invalid.claim}", reason=invalid.reason)]) from None
     except ValidationError:
         raise Unauthorized("令牌缺少角色或组织信息") from None
 

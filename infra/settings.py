@@ -9,6 +9,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_JWT_SECRET = "duixian-development-secret-do-not-use-in-production"
+MIN_PRODUCTION_SECRET_BYTES = 32  # HS256 needs a key at least as long as its 256-bit hash (RFC 7518 3.2)
 
 
 class Settings(BaseSettings):
@@ -46,6 +47,8 @@ class Settings(BaseSettings):
     jwt_audience: str = "duixian"
     jwks_url: str | None = None
     service_token_ttl_seconds: int = 3600
+    # Longest lifetime (exp - iat) a token may have: longer ones are refused however they are signed.
+    token_max_lifetime_seconds: int = 12 * 3600
 
     serve_host: str = "127.0.0.1"  # SERVE_HOST=0.0.0.0 in containers
     # Proxies whose X-Forwarded-For names the client (rate limits): uvicorn replaces the peer address only
@@ -68,8 +71,17 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _no_placeholder_secrets_in_production(self) -> "Settings":
         if self.environment == "production" and not self.jwks_url:
-            if self.jwt_secret.get_secret_value() == DEVELOPMENT_JWT_SECRET:
+            secret = self.jwt_secret.get_secret_value()
+            if secret == DEVELOPMENT_JWT_SECRET:
                 raise ValueError("production requires JWKS_URL or a real JWT_SECRET, not the development secret")
+            if len(secret.encode()) < MIN_PRODUCTION_SECRET_BYTES:
+                raise ValueError(f"production requires JWKS_URL or a JWT_SECRET of at least {MIN_PRODUCTION_SECRET_BYTES} bytes")
+        return self
+
+    @model_validator(mode="after")
+    def _bounded_tokens(self) -> "Settings":
+        if not 0 < self.service_token_ttl_seconds <= self.token_max_lifetime_seconds:
+            raise ValueError("SERVICE_TOKEN_TTL_SECONDS must be positive and at most TOKEN_MAX_LIFETIME_SECONDS")
         return self
 
     def database_url_for(self, service: str) -> tuple[str, str | None]:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from infra.auth import ROLES, issue_token
+from infra.auth import ROLES, development_claims, principal_from_claims, sign
+from infra.errors import Unauthorized
 from infra.settings import get_settings
 
 
@@ -14,12 +15,19 @@ from infra.settings import get_settings
 @click.option("--chain", "chains", multiple=True, help="产业链标识 (repeatable)")
 @click.option("--sub", "subject", default=None, help="user id (default: ROLE@ORG)")
 @click.option("--name", default=None, help="显示名称")
-@click.option("--ttl", default=8 * 3600, show_default=True, help="seconds")
+@click.option("--ttl", default=8 * 3600, show_default=True, help="seconds (at most TOKEN_MAX_LIFETIME_SECONDS)")
 def command(role: str, organisation: str, region: str | None, chains: tuple[str, ...], subject: str | None,
             name: str | None, ttl: int) -> None:
-    """签发开发用令牌 (signed with the development secret; refused in production)."""
+    """签发开发用令牌 (signed with the development secret; refused in production).
+
+    Only a token the services would accept is issued: the claims are checked as at verification."""
     settings = get_settings()
     if settings.environment == "production":
         raise click.UsageError("生产环境不签发开发令牌; use the identity provider")
-    click.echo(issue_token(settings, subject=subject or f"{role}@{organisation}", role=role, organisation=organisation,
-                           region=region, chains=chains, ttl_seconds=ttl, name=name))
+    claims = development_claims(settings, subject=subject or f"{role}@{organisation}", role=role, organisation=organisation,
+                                region=region, chains=chains, ttl_seconds=ttl, name=name)
+    try:
+        principal_from_claims(settings, claims)
+    except Unauthorized as refused:
+        raise click.UsageError(refused.message) from None
+    click.echo(sign(settings, claims))
