@@ -3,6 +3,9 @@
 The stored response commits in the same transaction as the effect, so a retried request
 either finds the stored response (same key and body → same response) or is refused with 409
 (same key, different body). Activities send `<workflow id>/<activity id>` as their key.
+
+A key belongs to one caller on one route: (organisation, subject, route). Another organisation's
+user with the same subject and key, or the same caller on another route, is a different request.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Annotated, Callable
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from infra.clock import utcnow
@@ -22,6 +25,7 @@ from infra.errors import Conflict, InvalidRequest
 from infra.uow import UnitOfWork
 
 MAX_KEY_LENGTH = 255
+LEGACY_ROUTE = ""  # rows stored before keys were scoped by route (their fingerprint still binds their path)
 
 
 @dataclass(frozen=True)
@@ -32,10 +36,15 @@ class IdempotentRequest:
     request: Request
 
     @property
-    def scope(self) -> str:
-        """Keys are per caller: resolved when used, after authentication has run."""
+    def scope(self) -> dict[str, str]:
+        """Keys are per caller and route: resolved when used, after authentication has run."""
         principal = getattr(self.request.state, "principal", None)
-        return (principal.subject if principal is not None else "anonymous")[:128]
+        route = getattr(self.request.scope.get("route"), "path", self.path)
+        return {
+            "organisation": principal.organisation if principal is not None else "",
+            "subject": principal.subject if principal is not None else "anonymous",
+            "route": f"{self.method} {route}"[:255],
+        }
 
     def fingerprint(self, body: object) -> str:
         material = json.dumps([self.method, self.path, body], sort_keys=True, ensure_ascii=False, default=str)
@@ -65,7 +74,7 @@ class IdempotentRequest:
         try:
             uow.session.execute(
                 insert(table).values(
-                    scope=self.scope,
+                    **self.scope,
                     key=self.key,
                     fingerprint=fingerprint,
                     status_code=status_code,
@@ -85,9 +94,11 @@ class IdempotentRequest:
 
     def _lookup(self, uow: UnitOfWork, fingerprint: str) -> JSONResponse | None:
         table = uow.runtime.tables.idempotency
+        scope = self.scope
         row = uow.session.execute(
             select(table.c.fingerprint, table.c.status_code, table.c.response_body).where(
-                table.c.scope == self.scope, table.c.key == self.key
+                table.c.organisation == scope["organisation"], table.c.subject == scope["subject"],
+                or_(table.c.route == scope["route"], table.c.route == LEGACY_ROUTE), table.c.key == self.key,
             )
         ).first()
         if row is None:

@@ -60,13 +60,15 @@ def add_infra_tables(metadata: MetaData) -> InfraTables:
     idempotency = Table(
         "idempotency_keys",
         metadata,
-        Column("scope", String(128), nullable=False),
+        Column("organisation", String(128), nullable=False),
+        Column("subject", String(128), nullable=False),
+        Column("route", String(255), nullable=False),
         Column("key", String(255), nullable=False),
         Column("fingerprint", String(64), nullable=False),
         Column("status_code", Integer, nullable=False),
         Column("response_body", Text, nullable=False),
         Column("created_at", UtcDateTime(), nullable=False),
-        PrimaryKeyConstraint("scope", "key", name="pk_idempotency_keys"),
+        PrimaryKeyConstraint("organisation", "subject", "route", "key", name="pk_idempotency_keys"),
     )
     audit_log = Table(
         "audit_log",
@@ -128,3 +130,37 @@ def make_audit_log_append_only(op) -> None:  # type: ignore[no-untyped-def]
 def drop_audit_log_append_only(op) -> None:  # type: ignore[no-untyped-def]
     for statement in _DROP_APPEND_ONLY_SQL.get(op.get_bind().dialect.name, []):
         op.execute(statement)
+
+
+def scope_idempotency_keys_by_organisation_and_route(op) -> None:  # type: ignore[no-untyped-def]
+    """For a service migration: idempotency keys were scoped by subject alone; now by (organisation,
+    subject, route). Stored rows name neither: the worker's (subject duixian-worker) belong to its
+    organisation `duixian`, so an activity retried across the upgrade still finds its response; a
+    person's cannot be attributed and are kept but never replayed (organisation ''). All keep route ''
+    (infra/idempotency.LEGACY_ROUTE), which matches any route: their fingerprint still binds their path."""
+    with op.batch_alter_table("idempotency_keys") as batch:
+        batch.add_column(Column("organisation", String(128), nullable=False, server_default=""))
+        batch.add_column(Column("route", String(255), nullable=False, server_default=""))
+        batch.alter_column("scope", new_column_name="subject", existing_type=String(128), existing_nullable=False)
+    op.execute("UPDATE idempotency_keys SET organisation = 'duixian' WHERE subject = 'duixian-worker'")
+    with op.batch_alter_table("idempotency_keys") as batch:
+        batch.drop_constraint("pk_idempotency_keys", type_="primary")
+        batch.create_primary_key("pk_idempotency_keys", ["organisation", "subject", "route", "key"])
+        batch.alter_column("organisation", server_default=None, existing_type=String(128), existing_nullable=False)
+        batch.alter_column("route", server_default=None, existing_type=String(255), existing_nullable=False)
+
+
+def unscope_idempotency_keys(op) -> None:  # type: ignore[no-untyped-def]
+    """Back to keys per subject: of rows sharing (subject, key) one is kept (the first by organisation, route)."""
+    op.execute(
+        "DELETE FROM idempotency_keys WHERE EXISTS (SELECT 1 FROM idempotency_keys AS other "
+        "WHERE other.subject = idempotency_keys.subject AND other.key = idempotency_keys.key "
+        "AND (other.organisation < idempotency_keys.organisation OR "
+        "(other.organisation = idempotency_keys.organisation AND other.route < idempotency_keys.route)))"
+    )
+    with op.batch_alter_table("idempotency_keys") as batch:
+        batch.drop_constraint("pk_idempotency_keys", type_="primary")
+        batch.drop_column("organisation")
+        batch.drop_column("route")
+        batch.alter_column("subject", new_column_name="scope", existing_type=String(128), existing_nullable=False)
+        batch.create_primary_key("pk_idempotency_keys", ["scope", "key"])
