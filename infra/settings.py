@@ -1,6 +1,7 @@
 """One settings object, read from the environment (pydantic-settings)."""
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_JWT_SECRET = "duixian-development-secret-do-not-use-in-production"
 MIN_PRODUCTION_SECRET_BYTES = 32  # HS256 needs a key at least as long as its 256-bit hash (RFC 7518 3.2)
+MAX_TRUSTED_PROXY_ADDRESSES = 256  # a /24: an ingress's addresses, not a whole pod network
 
 
 class Settings(BaseSettings):
@@ -53,6 +55,7 @@ class Settings(BaseSettings):
     serve_host: str = "127.0.0.1"  # SERVE_HOST=0.0.0.0 in containers
     # Proxies whose X-Forwarded-For names the client (rate limits): uvicorn replaces the peer address only
     # for these. Anyone else's X-Forwarded-For is ignored, so a client cannot dodge a limit by inventing one.
+    # Production refuses "*" and ranges wider than a /24 (see forwarded_allow_ips_problem).
     forwarded_allow_ips: str = "127.0.0.1,::1"
 
     log_level: str = "INFO"
@@ -79,9 +82,11 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _bounded_tokens(self) -> "Settings":
+    def _bounded_tokens_and_trusted_proxies(self) -> "Settings":
         if not 0 < self.service_token_ttl_seconds <= self.token_max_lifetime_seconds:
             raise ValueError("SERVICE_TOKEN_TTL_SECONDS must be positive and at most TOKEN_MAX_LIFETIME_SECONDS")
+        if self.environment == "production" and (problem := forwarded_allow_ips_problem(self.forwarded_allow_ips)):
+            raise ValueError(f"FORWARDED_ALLOW_IPS: {problem}")
         return self
 
     def database_url_for(self, service: str) -> tuple[str, str | None]:
@@ -93,6 +98,22 @@ class Settings(BaseSettings):
             url = normalise_url(self.database_url)
             return url, (service if url.startswith("postgresql") else None)
         return f"sqlite:///{(self.data_dir / f'{service}.db').as_posix()}", None
+
+
+def forwarded_allow_ips_problem(value: str) -> str | None:
+    """None when `value` names only proxies (addresses, or networks of at most a /24), else why not:
+    whoever is trusted here may name any client address in X-Forwarded-For and so pick its own
+    rate-limit bucket, so it must be the ingress, not every pod of the cluster."""
+    for entry in (part.strip() for part in value.split(",") if part.strip()):
+        if entry == "*":
+            return "'*' trusts every peer's X-Forwarded-For; list the ingress's addresses"
+        try:
+            network = ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            return f"{entry!r} is not an IP address or network"
+        if network.num_addresses > MAX_TRUSTED_PROXY_ADDRESSES:
+            return f"{entry} spans {network.num_addresses} addresses; list the ingress's addresses (at most a /24)"
+    return None
 
 
 def normalise_url(url: str) -> str:

@@ -156,3 +156,17 @@ def test_kubernetes_runs_as_the_images_own_non_root_user():
             security = container(document)["securityContext"]
             assert security["runAsNonRoot"] and str(security["runAsUser"]) == user, name
             assert security["readOnlyRootFilesystem"] and {"name": "tmp", "mountPath": "/tmp"} in container(document)["volumeMounts"]
+
+
+def test_kubernetes_trusts_x_forwarded_for_from_named_addresses_only():
+    from infra.settings import Settings, forwarded_allow_ips_problem
+
+    trusted = manifests()[("ConfigMap", "duixian-config")]["data"]["FORWARDED_ALLOW_IPS"]
+    assert forwarded_allow_ips_problem(trusted) is None, trusted
+    production = {"environment": "production", "jwt_secret": "s" * 32}
+    assert Settings(**production, forwarded_allow_ips=trusted).forwarded_allow_ips == trusted
+    for broad in ("10.0.0.0/8", "*", "192.0.2.10,0.0.0.0/0", "10.0.0.0/23", "fd00::/64"):
+        assert forwarded_allow_ips_problem(broad) is not None, broad
+        with pytest.raises(ValueError, match="FORWARDED_ALLOW_IPS"):
+            Settings(**production, forwarded_allow_ips=broad)
+
