@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # for these. Anyone else's X-Forwarded-For is ignored, so a client cannot dodge a limit by inventing one.
     # Production refuses "*" and ranges wider than a /24 (see forwarded_allow_ips_problem).
     forwarded_allow_ips: str = "127.0.0.1,::1"
+    # Prometheus metrics on their own port, never the API's (which the ingress publishes); unset: not served.
+    metrics_port: int | None = None
 
     log_level: str = "INFO"
     log_json: bool = True

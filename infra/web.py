@@ -12,7 +12,6 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from contracts.envelope import Actor
@@ -22,7 +21,7 @@ from infra.background import BackgroundWorkers, ConsumerBinding
 from infra.body_limits import BodyLimits, declared_limits
 from infra.errors import DomainError, ErrorResponse, FieldError
 from infra.logging import configure_logging
-from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS, metrics_served
 from infra.runtime import ServiceRuntime
 from infra.uow import UnitOfWork
 
@@ -51,13 +50,14 @@ def create_service_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
         configure_logging(runtime.name, runtime.settings.log_level, runtime.settings.log_json)
-        workers.start()
-        log.info("service_started", service=runtime.name)
-        try:
-            yield
-        finally:
-            workers.shutdown()
-            log.info("service_stopped", service=runtime.name)
+        with metrics_served(runtime.settings.serve_host, runtime.settings.metrics_port) as app.state.metrics_port:
+            workers.start()
+            log.info("service_started", service=runtime.name, metrics_port=app.state.metrics_port)
+            try:
+                yield
+            finally:
+                workers.shutdown()
+                log.info("service_stopped", service=runtime.name)
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan, openapi_tags=openapi_tags)
     app.state.runtime = runtime
@@ -167,10 +167,6 @@ def _health_router(runtime: ServiceRuntime) -> APIRouter:
         ready = all(value == "ok" for value in checks.values())
         health = Health(status="ok" if ready else "unavailable", service=runtime.name, checks=checks)
         return JSONResponse(health.model_dump(), status_code=200 if ready else 503)
-
-    @router.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     return router
 

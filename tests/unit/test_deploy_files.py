@@ -139,7 +139,7 @@ def test_kubernetes_services_probes_and_urls_use_each_services_own_port():
     for service in ("intake", "review", "payout"):
         port = settings.port_of(service)
         api = container(documents[("Deployment", f"duixian-{service}")])
-        assert api["ports"] == [{"name": "http", "containerPort": port}]
+        assert api["ports"][0] == {"name": "http", "containerPort": port}
         assert api["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
         assert api["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
         assert documents[("Service", f"duixian-{service}")]["spec"]["ports"] == [{"name": "http", "port": port, "targetPort": "http"}]
@@ -170,3 +170,19 @@ def test_kubernetes_trusts_x_forwarded_for_from_named_addresses_only():
         with pytest.raises(ValueError, match="FORWARDED_ALLOW_IPS"):
             Settings(**production, forwarded_allow_ips=broad)
 
+
+def test_kubernetes_serves_metrics_on_their_own_port_which_no_service_publishes():
+    documents = manifests()
+    port = int(documents[("ConfigMap", "duixian-config")]["data"]["METRICS_PORT"])
+    [policy] = [d for (kind, _), d in documents.items() if kind == "NetworkPolicy"]
+    open_to_all = [rule["ports"] for rule in policy["spec"]["ingress"] if "from" not in rule]
+    assert open_to_all == [[{"port": "http"}]], "only the API port is open to every peer"
+    for service in ("intake", "review", "payout"):
+        deployment = documents[("Deployment", f"duixian-{service}")]
+        assert {"name": "metrics", "containerPort": port} in container(deployment)["ports"]
+        assert deployment["spec"]["template"]["metadata"]["annotations"]["prometheus.io/port"] == str(port)
+        assert all(p["targetPort"] != "metrics" and p["port"] != port
+                   for p in documents[("Service", f"duixian-{service}")]["spec"]["ports"])
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        [selects] = policy["spec"]["podSelector"]["matchExpressions"]
+        assert labels[selects["key"]] in selects["values"]
