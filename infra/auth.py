@@ -64,9 +64,9 @@ class Principal(BaseModel):
 WORKFLOW_PRINCIPAL = Principal(subject="duixian-worker", role="workflow", organisation="duixian")
 
 
-def development_claims(settings: Settings, *, subject: str, role: str, organisation: str, region: str | None = None,
-                       chains: tuple[str, ...] | list[str] = (), ttl_seconds: int = 8 * 3600,
-                       name: str | None = None) -> dict[str, Any]:
+def issue_token(settings: Settings, *, subject: str, role: str, organisation: str, region: str | None = None,
+                chains: tuple[str, ...] | list[str] = (), ttl_seconds: int = 8 * 3600, name: str | None = None) -> str:
+    """A development token signed with the shared secret (never used with JWKS in production)."""
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": settings.jwt_issuer,
@@ -85,17 +85,7 @@ def development_claims(settings: Settings, *, subject: str, role: str, organisat
         claims["chains"] = list(chains)
     if name:
         claims["name"] = name
-    return claims
-
-
-def sign(settings: Settings, claims: dict[str, Any]) -> str:
-    """A development token signed with the shared secret (never used with JWKS in production)."""
     return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
-
-
-def issue_token(settings: Settings, **claims: Any) -> str:
-    """A signed development token; keywords as `development_claims`."""
-    return sign(settings, development_claims(settings, **claims))
 
 
 def service_token(settings: Settings) -> str:
