@@ -6,6 +6,7 @@ import pytest
 
 from contracts.envelope import Actor, EventEnvelope
 from contracts.events.review import DecisionRecorded
+from infra.claims import normalise_subject
 from tests.support.bus import publish, subscribed
 from tests.support.cases import CENTER, apply, tech_transfer_facts
 from tests.support.referrals import register
@@ -34,7 +35,7 @@ def test_the_applicant_sees_the_deciding_department_and_officials_see_the_office
                          what="the decision on the applicant's timeline")
         assert [e["event_type"] for e in own] == ["intake.application.submitted", "review.decision.recorded"]
         assert own[1]["actor"] == "长治市引进国外智力（专家）服务中心" and own[1]["organisation"] == CENTER
-        assert own[0]["actor"] == f"enterprise@{uscc}", "the applicant's own entries stay as they were"
+        assert own[0]["actor"] == normalise_subject(f"enterprise@{uscc}"), "the applicant's own entries stay as they were"
         assert "center-officer-7" not in str(own)
         for role, organisation, claims in (("auditor", "province.audit", {}),
                                            ("city_science_bureau", "140400.city_science_bureau", {"region": "140400"})):
