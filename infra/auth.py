@@ -89,6 +89,10 @@ def issue_token(settings: Settings, *, subject: str, role: str, organisation: st
 
 
 def service_token(settings: Settings) -> str:
+    if settings.jwks_url:  # the services verify against the JWKS: sign RS256 with the worker's own key
+        from infra.signing import worker_token
+
+        return worker_token(settings)
     return issue_token(
         settings,
         subject=WORKFLOW_PRINCIPAL.subject,

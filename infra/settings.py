@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEVELOPMENT_JWT_SECRET = "duixian-development-secret-do-not-use-in-production"
 MIN_PRODUCTION_SECRET_BYTES = 32  # HS256 needs a key at least as long as its 256-bit hash (RFC 7518 3.2)
 MAX_TRUSTED_PROXY_ADDRESSES = 256  # a /24: an ingress's addresses, not a whole pod network
+DEVELOPMENT_OIDC_CLIENT_SECRET = "duixian-portal-development-secret"
 
 
 class Settings(BaseSettings):
@@ -51,6 +52,20 @@ class Settings(BaseSettings):
     service_token_ttl_seconds: int = 3600
     # Longest lifetime (exp - iat) a token may have: longer ones are refused however they are signed.
     token_max_lifetime_seconds: int = 12 * 3600
+    # RS256 signing keys of the portal, the worker and `duixian token` (infra/signing.py); default DATA_DIR/keys.
+    signing_keys_dir: Path | None = None
+
+    # The web portal (services/portal) and the OpenID Connect provider it signs users in with.
+    portal_port: int = 8000
+    portal_url: str = ""  # the address users' browsers reach the portal at; default http://127.0.0.1:PORTAL_PORT
+    portal_database_url: str | None = None
+    portal_directory_file: Path | None = None  # who may do what; default: the demo directory shipped with the portal
+    portal_session_idle_seconds: int = 30 * 60
+    portal_session_absolute_seconds: int = 8 * 3600
+    oidc_issuer: str = "http://127.0.0.1:9400"
+    oidc_client_id: str = "duixian-portal"
+    oidc_client_secret: SecretStr = SecretStr(DEVELOPMENT_OIDC_CLIENT_SECRET)
+    oidc_port: int = 9400  # the local development provider (`duixian idp`)
 
     serve_host: str = "127.0.0.1"  # SERVE_HOST=0.0.0.0 in containers
     # Proxies whose X-Forwarded-For names the client (rate limits): uvicorn replaces the peer address only
@@ -68,6 +83,9 @@ class Settings(BaseSettings):
         for service in ("intake", "review", "payout"):
             if not getattr(self, f"{service}_url"):
                 setattr(self, f"{service}_url", f"http://127.0.0.1:{getattr(self, f'{service}_port')}")
+        if not self.portal_url:
+            self.portal_url = f"http://127.0.0.1:{self.portal_port}"
+        self.portal_url = self.portal_url.rstrip("/")
         return self
 
     def port_of(self, service: str) -> int:
@@ -89,6 +107,8 @@ class Settings(BaseSettings):
             raise ValueError("SERVICE_TOKEN_TTL_SECONDS must be positive and at most TOKEN_MAX_LIFETIME_SECONDS")
         if self.environment == "production" and (problem := forwarded_allow_ips_problem(self.forwarded_allow_ips)):
             raise ValueError(f"FORWARDED_ALLOW_IPS: {problem}")
+        if self.environment == "production" and self.oidc_client_secret.get_secret_value() == DEVELOPMENT_OIDC_CLIENT_SECRET:
+            raise ValueError("production requires a real OIDC_CLIENT_SECRET, not the development one")
         return self
 
     def database_url_for(self, service: str) -> tuple[str, str | None]:

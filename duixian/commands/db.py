@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from duixian.services import SERVICES, entrypoint
+from duixian.services import SERVED, entrypoint
 from infra import migrations
 
 
@@ -13,10 +13,10 @@ def command() -> None:
 
 
 @command.command("upgrade")
-@click.argument("services", nargs=-1, type=click.Choice(SERVICES))
+@click.argument("services", nargs=-1, type=click.Choice(SERVED))
 def upgrade(services: tuple[str, ...]) -> None:
     """Apply migrations to head for the given services (default: all)."""
-    for service in services or SERVICES:
+    for service in services or SERVED:
         runtime = entrypoint(service).build_runtime()
         migrations.upgrade(runtime)
         click.echo(f"{service}: {migrations.current(runtime)} ({runtime.db.engine.url.render_as_string(hide_password=True)})")
@@ -24,7 +24,7 @@ def upgrade(services: tuple[str, ...]) -> None:
 
 
 @command.command("revision")
-@click.option("--service", required=True, type=click.Choice(SERVICES))
+@click.option("--service", required=True, type=click.Choice(SERVED))
 @click.option("-m", "--message", required=True)
 def revision(service: str, message: str) -> None:
     """Autogenerate a revision from the service's models."""

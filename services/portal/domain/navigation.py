@@ -1,0 +1,44 @@
+"""Where the portal may send a browser after sign-in: only its own paths (`next=`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+HOME = "/"
+
+
+def safe_next(candidate: str | None) -> str:
+    """`candidate` when it is a path of this portal; otherwise the home page.
+
+    Refused: absolute URLs (https://evil), scheme-relative ones (//evil), backslash tricks browsers
+    read as `//` (/\\evil), control characters, and anything not starting with a single slash.
+    """
+    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
+        return HOME
+    if "\\" in candidate or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in candidate):
+        return HOME
+    parts = urlsplit(candidate)
+    if parts.scheme or parts.netloc:
+        return HOME
+    return candidate
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+    workspaces: frozenset[str] | None = None  # None: everyone; else only these workspaces (signed in)
+
+
+# The navigation, in order. A page for a workspace adds its item here when it lands
+# (e.g. NavItem("我的申请", "/enterprise/applications", frozenset({"enterprise"}))).
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("首页", HOME),
+    NavItem("公示公告", "/public/publicities"),
+    NavItem("我的账号", "/account", frozenset({"enterprise", "officials", "finance", "cockpit", "admin"})),
+)
+
+
+def navigation(workspace: str | None) -> list[NavItem]:
+    """The items a visitor (workspace None) or a signed-in user of `workspace` sees."""
+    return [item for item in NAVIGATION if item.workspaces is None or (workspace is not None and workspace in item.workspaces)]

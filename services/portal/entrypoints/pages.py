@@ -1,0 +1,65 @@
+"""Rendering pages: the Jinja2 environment with the portal's filters (Beijing time, 元, dates),
+the signed-in user, and the HTML error pages (Chinese, same layout)."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from contracts.common import format_yuan
+from infra.exports import beijing_minute
+from services.portal.domain.directory import DirectoryEntry
+from services.portal.domain.navigation import navigation
+from services.portal.service_layer.signin import signed_in_user
+from services.portal.entrypoints.security import csrf_token, session_of
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def chinese_date(value: dt.date | None) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "—"
+
+
+def yuan(amount_fen: int | None) -> str:
+    """Integer fen as 元 with two decimals and thousands separators: 2000000000 → 20,000,000.00元."""
+    if amount_fen is None:
+        return "—"
+    whole, fen = format_yuan(amount_fen).split(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}.{fen}元"
+
+
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.filters.update(beijing=lambda v: beijing_minute(v) or "—", date_zh=chinese_date, yuan=yuan)
+templates.env.globals.update(csrf_token=csrf_token, navigation=navigation)
+
+
+def current_user(request: Request) -> DirectoryEntry | None:
+    return signed_in_user(session_of(request), request.app.state.portal.directory)
+
+
+class SignInRequired(Exception):
+    pass
+
+
+def require_user(request: Request) -> DirectoryEntry:
+    user = current_user(request)
+    if user is None:
+        raise SignInRequired()
+    return user
+
+
+UserDep = Annotated[DirectoryEntry, Depends(require_user)]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("user", current_user(request))
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def error_page(request: Request, status_code: int, title: str, message: str) -> HTMLResponse:
+    return render(request, "error.html", status_code=status_code, title=title, message=message)
