@@ -20,8 +20,10 @@ from duixian.services import SERVED, SERVICES, entrypoint
 from infra import migrations
 from infra.amqp import broker_reachable
 from infra.settings import get_settings
+from infra.signing import keys_dir, load_or_create
 
 ROOT = Path(__file__).resolve().parents[2]
+SIGNERS = ("portal", "worker", "cli")  # the keys the local system signs service tokens with (infra/signing.py)
 
 
 def ensure_broker(amqp_url: str, wait_seconds: int = 90) -> None:
@@ -59,6 +61,8 @@ def command(procfile: str) -> None:
         migrations.upgrade(runtime)
         runtime.db.dispose()
     os.environ.setdefault("JWKS_URL", f"{settings.portal_url}/.well-known/jwks.json")
+    for signer in SIGNERS:  # before any service first reads the JWKS (a key added later waits for its next refresh)
+        load_or_create(keys_dir(settings), signer)
     bin_dir = str(Path(sys.executable).parent)
     os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
     database = "PostgreSQL (DATABASE_URL)" if settings.database_url else f"SQLite files in {settings.data_dir}/"

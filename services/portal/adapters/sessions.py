@@ -22,7 +22,7 @@ from services.portal.adapters.orm import sessions
 TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at is written at most once a minute per session
 
 
-def _hash(session_id: str) -> str:
+def id_hash_of(session_id: str) -> str:
     return hashlib.sha256(session_id.encode()).hexdigest()
 
 
@@ -56,7 +56,7 @@ class SessionStore:
         if not session_id:
             return None
         with self.db.engine.begin() as conn:
-            row = conn.execute(select(sessions).where(sessions.c.id_hash == _hash(session_id))).first()
+            row = conn.execute(select(sessions).where(sessions.c.id_hash == id_hash_of(session_id))).first()
             if row is None:
                 return None
             now = utcnow()
@@ -71,22 +71,22 @@ class SessionStore:
         with self.db.engine.begin() as conn:
             if session.id is None or session.rotate_requested:
                 if session.id is not None:
-                    conn.execute(delete(sessions).where(sessions.c.id_hash == _hash(session.id)))
+                    conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash_of(session.id)))
                 conn.execute(delete(sessions).where(or_(sessions.c.last_seen_at < now - self.idle,
                                                         sessions.c.created_at < now - self.absolute)))
                 session.id = secrets.token_urlsafe(32)
                 session.created_at = now
-                conn.execute(insert(sessions).values(id_hash=_hash(session.id), data=json.dumps(session.data, ensure_ascii=False),
+                conn.execute(insert(sessions).values(id_hash=id_hash_of(session.id), data=json.dumps(session.data, ensure_ascii=False),
                                                      created_at=session.created_at, last_seen_at=now))
                 session.rotate_requested = False
             elif changed or session.last_seen_at is None or now - session.last_seen_at >= TOUCH_EVERY:
                 values: dict[str, Any] = {"last_seen_at": now}
                 if changed:
                     values["data"] = json.dumps(session.data, ensure_ascii=False)
-                conn.execute(update(sessions).where(sessions.c.id_hash == _hash(session.id)).values(**values))
+                conn.execute(update(sessions).where(sessions.c.id_hash == id_hash_of(session.id)).values(**values))
             session.last_seen_at = now
         return session.id
 
     def delete(self, session_id: str) -> None:
         with self.db.engine.begin() as conn:
-            conn.execute(delete(sessions).where(sessions.c.id_hash == _hash(session_id)))
+            conn.execute(delete(sessions).where(sessions.c.id_hash == id_hash_of(session_id)))

@@ -28,6 +28,13 @@ class PublicityView:
         return "、".join(dict.fromkeys(KIND_LABELS.get(e.kind, e.kind) for e in self.publicity.entries)) or "—"
 
     @property
+    def status_label(self) -> str:
+        """Review's label, except a period that is over but not yet published (review publishes after it)."""
+        if self.publicity.status == "open" and not self.accepts_objections and not self.not_started:
+            return "公示期已结束，待公布"
+        return self.publicity.status_label
+
+    @property
     def listed(self) -> list[review.PublicityEntry]:
         return [e for e in self.publicity.entries if e.status == "listed"]
 
@@ -37,7 +44,8 @@ def view(publicity: review.Publicity, calendar: WorkingDayCalendar, now: dt.date
     today = now.astimezone(SHANGHAI).date()
     started = now >= dt.datetime.combine(publicity.starts_on, dt.time(0), tzinfo=SHANGHAI)
     open_now = publicity.status == "open" and publicity.ends_at is not None and now < publicity.ends_at
-    remaining = (remaining_working_days(calendar, max(today, publicity.starts_on), publicity.last_day)
+    first_counted = publicity.starts_on + dt.timedelta(days=1)  # the start day itself is not counted (民法典 第二百零一条)
+    remaining = (remaining_working_days(calendar, max(today, first_counted), publicity.last_day)
                  if publicity.last_day and open_now else None)
     return PublicityView(publicity, remaining, open_now and started, not started)
 
