@@ -39,7 +39,7 @@ def test_compose_file_passes_the_compose_specification():
 def test_compose_runs_every_duixian_process_of_the_procfile_with_the_same_command():
     services = compose()["services"]
     duixian_processes = {name: cmd for name, cmd in procfile().items() if cmd[0] == "duixian"}
-    assert set(duixian_processes) == {"intake", "review", "payout", "worker", "bridge"}
+    assert set(duixian_processes) == {"intake", "review", "payout", "worker", "bridge", "portal", "oidc"}
     for name, command in duixian_processes.items():
         assert name in services, f"compose lacks the Procfile process {name}"
         compose_command = services[name]["command"]
@@ -97,6 +97,14 @@ def test_rabbitmq_definitions_declare_quorum_queues_with_dead_lettering():
 
 KUBERNETES = ROOT / "deploy" / "kubernetes" / "duixian.yaml"
 KUBERNETES_VERSION = "1.30"
+DEVELOPMENT_ONLY = {"oidc"}  # the local OpenID provider: production signs in with the departments' own
+
+
+def test_the_portal_and_the_development_provider_run_under_make_up_and_compose():
+    processes, services = procfile(), compose()["services"]
+    assert processes["portal"] == ["duixian", "serve", "portal"] and processes["oidc"] == ["duixian", "idp"]
+    assert services["portal"]["network_mode"] == "service:oidc", "the provider's address is the same for browser and portal"
+    assert services["oidc"]["environment"]["JWKS_URL"].endswith(":8000/.well-known/jwks.json")
 
 
 def manifests() -> dict[tuple[str, str], dict]:
@@ -123,7 +131,8 @@ def test_every_kubernetes_manifest_passes_its_schema_strictly():
 def test_kubernetes_runs_every_duixian_process_of_the_procfile_and_migrates_once_before():
     documents = manifests()
     deployments = {name.removeprefix("duixian-"): d for (kind, name), d in documents.items() if kind == "Deployment"}
-    duixian_processes = {name: cmd for name, cmd in procfile().items() if cmd[0] == "duixian"}
+    duixian_processes = {name: cmd for name, cmd in procfile().items()
+                         if cmd[0] == "duixian" and name not in DEVELOPMENT_ONLY}
     assert set(deployments) == set(duixian_processes)
     for name, command in duixian_processes.items():
         expected = [*command, "--no-migrate"] if command[1] == "serve" else command  # the Job migrates, not each replica
@@ -136,14 +145,16 @@ def test_kubernetes_services_probes_and_urls_use_each_services_own_port():
 
     settings, documents = Settings(), manifests()
     config = documents[("ConfigMap", "duixian-config")]["data"]
-    for service in ("intake", "review", "payout"):
+    for service in ("intake", "review", "payout", "portal"):
         port = settings.port_of(service)
         api = container(documents[("Deployment", f"duixian-{service}")])
         assert api["ports"][0] == {"name": "http", "containerPort": port}
         assert api["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
         assert api["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
         assert documents[("Service", f"duixian-{service}")]["spec"]["ports"] == [{"name": "http", "port": port, "targetPort": "http"}]
-        assert config[f"{service.upper()}_URL"] == f"http://duixian-{service}:{port}"
+        if service != "portal":  # the portal's URL is the one browsers reach
+            assert config[f"{service.upper()}_URL"] == f"http://duixian-{service}:{port}"
+    assert config["JWKS_URL"] == "http://duixian-portal:8000/.well-known/jwks.json"
     assert set(key.lower() for key in config) <= set(Settings.model_fields), "every key is a setting duixian reads"
     assert config["ENVIRONMENT"] == "production", "production refuses the development JWT secret"
 
