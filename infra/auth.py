@@ -67,6 +67,14 @@ WORKFLOW_PRINCIPAL = Principal(subject="duixian-worker", role="workflow", organi
 def issue_token(settings: Settings, *, subject: str, role: str, organisation: str, region: str | None = None,
                 chains: tuple[str, ...] | list[str] = (), ttl_seconds: int = 8 * 3600, name: str | None = None) -> str:
     """A development token signed with the shared secret (never used with JWKS in production)."""
+    claims = token_claims(settings, subject=subject, role=role, organisation=organisation, region=region, chains=chains,
+                          ttl_seconds=ttl_seconds, name=name)
+    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+
+
+def token_claims(settings: Settings, *, subject: str, role: str, organisation: str, region: str | None = None,
+                 chains: tuple[str, ...] | list[str] = (), ttl_seconds: int = 8 * 3600, name: str | None = None) -> dict[str, Any]:
+    """The claims verify_token reads, for any signer (the shared secret here, RS256 keys in infra/signing.py)."""
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": settings.jwt_issuer,
@@ -85,7 +93,7 @@ def issue_token(settings: Settings, *, subject: str, role: str, organisation: st
         claims["chains"] = list(chains)
     if name:
         claims["name"] = name
-    return jwt.encode(claims, settings.jwt_secret.get_secret_value(), algorithm="HS256")
+    return claims
 
 
 def service_token(settings: Settings) -> str:

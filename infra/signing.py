@@ -14,8 +14,6 @@ import base64
 import hashlib
 import json
 import os
-import time
-import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from infra.auth import WORKFLOW_PRINCIPAL, token_claims
 from infra.settings import Settings
 
 MAX_TOKEN_SECONDS = 15 * 60
@@ -101,24 +100,12 @@ def sign_service_token(settings: Settings, key: SigningKey, *, subject: str, rol
                        region: str | None = None, chains: tuple[str, ...] | list[str] = (), name: str | None = None,
                        ttl_seconds: int = MAX_TOKEN_SECONDS) -> str:
     """A token with the claims infra.auth.verify_token reads, signed RS256 with `key` (≤ 15 minutes)."""
-    now = int(time.time())
-    claims: dict[str, Any] = {
-        "iss": settings.jwt_issuer, "aud": settings.jwt_audience, "sub": subject, "iat": now, "nbf": now,
-        "exp": now + min(ttl_seconds, MAX_TOKEN_SECONDS), "jti": str(uuid.uuid4()), "role": role, "org": organisation,
-    }
-    if region:
-        claims["region"] = region
-    if chains:
-        claims["chains"] = list(chains)
-    if name:
-        claims["name"] = name
-    return key.sign(claims)
+    return key.sign(token_claims(settings, subject=subject, role=role, organisation=organisation, region=region,
+                                 chains=chains, ttl_seconds=min(ttl_seconds, MAX_TOKEN_SECONDS), name=name))
 
 
 def worker_token(settings: Settings) -> str:
     """The workflow principal's token, signed with the worker's key (its public key is in the JWKS)."""
-    from infra.auth import WORKFLOW_PRINCIPAL
-
     key = cached_key(keys_dir(settings), "worker")
     return sign_service_token(settings, key, subject=WORKFLOW_PRINCIPAL.subject, role=WORKFLOW_PRINCIPAL.role,
                               organisation=WORKFLOW_PRINCIPAL.organisation, ttl_seconds=settings.service_token_ttl_seconds)

@@ -6,32 +6,23 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.api.selection import PublicityEntryState, PublicityState
 from services.portal.adapters.services import ServiceClients
 
 
-class PublicityEntry(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    candidacy_id: str
+class PublicityEntry(PublicityEntryState):
     kind: str
     chain_name: str
     enterprise_name: str
-    status: str
     status_label: str
 
 
-class Publicity(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class Publicity(PublicityState):
+    """Review's public view of a publicity (the workflow's PublicityState plus what people read)."""
 
-    round_id: str
     year: int
-    status: str
     status_label: str
     working_days: int
-    starts_on: dt.date
-    last_day: dt.date | None = None
-    ends_at: dt.datetime | None = None
-    published_on: dt.date | None = None
     entries: list[PublicityEntry] = []
 
 
