@@ -104,3 +104,14 @@ def test_service_tokens_are_rs256_with_the_keys_id_at_most_fifteen_minutes_and_v
     assert jwt.decode(token, public, algorithms=["RS256"], audience="duixian")["org"] == "140400.city_finance_bureau"
     with pytest.raises(Exception):
         verify_token(settings, token)  # without JWKS_URL the services verify HS256 only
+
+
+def test_production_refuses_the_portals_development_client_secret_and_other_processes_need_none():
+    from services.portal.adapters.oidc import oidc_client
+
+    production = dict(environment="production", jwks_url="http://127.0.0.1:8000/.well-known/jwks.json",
+                      forwarded_allow_ips="192.0.2.10")
+    Settings(**production)  # intake, review, payout, worker, bridge hold no OIDC client secret
+    with pytest.raises(ValueError, match="OIDC_CLIENT_SECRET"):
+        oidc_client(Settings(**production))
+    assert oidc_client(Settings(**production, oidc_client_secret="a-real-secret-from-the-provider")) is not None

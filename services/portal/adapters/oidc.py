@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
-from infra.settings import Settings
+from infra.settings import DEVELOPMENT_OIDC_CLIENT_SECRET, Settings
 
 SCOPE = "openid profile"
 
 
 def oidc_client(settings: Settings) -> StarletteOAuth2App:
+    """The portal's client at the provider; production refuses the development client secret (only the
+    portal holds one, so the check is here, not in every process's settings)."""
+    if settings.environment == "production" and settings.oidc_client_secret.get_secret_value() == DEVELOPMENT_OIDC_CLIENT_SECRET:
+        raise ValueError("production requires a real OIDC_CLIENT_SECRET, not the development one")
     oauth = OAuth()
     oauth.register(
         "provider",
