@@ -34,7 +34,8 @@ class ApplicationCaseWorkflow:
     def __init__(self) -> None:
         self._inbox = DecisionInbox()
         self._payout = PayoutTracker()
-        self._supplements = SupplementInbox()
+        # cases that ran before the 补正 race fix (issue 11 item 5) dropped an early resubmission
+        self._supplements = SupplementInbox(patch="resubmission-kept-while-the-step-is-open")
         self._status = "routing"
 
     @workflow.run

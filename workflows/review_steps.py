@@ -80,28 +80,61 @@ async def decision_on(inbox: DecisionInbox, task: TaskRef, key: str, supervising
 
 
 class SupplementInbox:
-    """Supplements (补正) the applicant sent after a department asked for one; each applied once."""
+    """Supplements (补正) the applicant sent after a department asked for one; each applied once, in order.
 
-    def __init__(self) -> None:
+    A resubmission is kept while a step that may ask for one is open (`supplemented`), not only once the
+    workflow waits: the request's decision and the resubmission can reach the workflow in one activation
+    (the bridge or the worker was away meanwhile), and the signal handlers run before the step's code sees
+    the request. Intake accepts one resubmission per request, so each kept one answers the next request.
+    `patch` names the `workflow.patched()` id under which a workflow took this rule on: its histories from
+    before dropped such a resubmission, and replay keeps them as they ran."""
+
+    def __init__(self, *, patch: str | None = None) -> None:
         self.received: list[ResubmissionSignal] = []
         self.seen_events: set[str] = set()
         self.requested = 0
+        self.step_open = False
+        self._patch = patch
 
     @property
     def waiting(self) -> bool:
         return self.requested > len(self.received)
 
     def receive(self, signal: ResubmissionSignal) -> None:
-        if signal.event_id in self.seen_events or not self.waiting:
+        if signal.event_id in self.seen_events or not (self.waiting or self._early()):
             return
         self.seen_events.add(signal.event_id)
         self.received.append(signal)
+
+    def _early(self) -> bool:
+        return self.step_open and (self._patch is None or workflow.patched(self._patch))
 
     async def wait_for_next(self) -> ResubmissionSignal:
         self.requested += 1
         number = self.requested
         await workflow.wait_condition(lambda: len(self.received) >= number)
         return self.received[number - 1]
+
+
+async def supplemented(supplements: SupplementInbox | None,
+                       decide: Callable[[str | None, int], Awaitable[DecisionSignal]],
+                       resubmitted: Callable[[ResubmissionSignal], None]) -> DecisionSignal:
+    """The 补正 loop, one for every workflow: `decide(resumes, attempt)` opens the step's task (attempt 1,
+    2, …; after a supplement resuming the task that asked for it) and returns its decision. A request for a
+    supplement waits for the applicant's resubmission, hands it to `resubmitted` (which takes the new
+    facts) and reopens the step; any other decision ends the step. Without `supplements` a request ends
+    the step like any decision that is not an approval."""
+    if supplements is None:
+        return await decide(None, 1)
+    supplements.step_open = True
+    try:
+        resumes, attempt = None, 1
+        while (decision := await decide(resumes, attempt)).decision == "supplement":
+            resubmitted(await supplements.wait_for_next())
+            resumes, attempt = decision.task_id, attempt + 1
+        return decision
+    finally:
+        supplements.step_open = False
 
 
 async def route_for(clause_id: str, region: str) -> Route:
@@ -140,9 +173,8 @@ async def review_through(
         last = number == len(route.steps)
         if last and load_prior_awards is not None:
             prior_awards = [*(prior_awards or []), *await load_prior_awards()]
-        resumes: str | None = None
-        attempt = 1
-        while True:
+
+        async def decide(resumes: str | None, attempt: int) -> DecisionSignal:
             task = await workflow.execute_activity(
                 "review.open_task",
                 OpenTask(
@@ -164,12 +196,13 @@ async def review_through(
             )
             # past its working days the department is reminded; the seeds name no office that
             # supervises a city department's case work, so there is no escalation here
-            decision = await decision_on(inbox, task, f"task{round_key}-{number}-{attempt}", None)
-            if decision.decision != "supplement" or supplements is None:
-                break
-            resubmission = await supplements.wait_for_next()
+            return await decision_on(inbox, task, f"task{round_key}-{number}-{attempt}", None)
+
+        def resubmitted(resubmission: ResubmissionSignal) -> None:
+            nonlocal facts
             facts = resubmission.facts or facts
-            resumes, attempt = task.task_id, attempt + 1
+
+        decision = await supplemented(supplements, decide, resubmitted)
         if decision.decision != "approve":
             return decision
     assert decision is not None

@@ -38,7 +38,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
     from workflows import beijing
-    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, chase, decision_on
+    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, chase, decision_on, supplemented
 
 PROVINCE_CHAIN_OFFICE = ("province_chain_office", "140000.province_chain_office")
 LEADING_GROUP = ("leading_group", "140000.leading_group")
@@ -89,11 +89,9 @@ class SelectionCandidacyWorkflow:
     def __init__(self) -> None:
         self._inbox = DecisionInbox()
         self._status = "started"
-        self._resubmissions: list[ResubmissionSignal] = []
-        self._seen_resubmissions: set[str] = set()
+        self._supplements = SupplementInbox()
         self._sla_elapsed = timedelta(0)
         self._sla_started: datetime | None = None
-        self._supplements = 0
         self._listed = False
         self._facts: dict = {}
         self._precheck: dict = {}
@@ -111,29 +109,11 @@ class SelectionCandidacyWorkflow:
         # the bureau submits its whole recommendation list to the province_chain_office
         self._status = "awaiting_list"
         await workflow.wait_condition(lambda: self._listed)
-        attempt, resumes = 0, None
-        while True:
-            attempt += 1
-            self._status = "completeness_check"
-            self._clock_start()
-            decision = await self._task(case, "completeness_check", *PROVINCE_CHAIN_OFFICE,
-                                        f"完整性核查{'（补正后）' if resumes else ''}：{label}", key=f"-{attempt}",
-                                        resumes=resumes)
-            self._clock_stop()
-            if decision.decision == "approve":
-                break
-            if decision.decision != "supplement":
-                # 对通过完整性核查的企业进行综合评价 (§10.3 (三)): one that does not pass goes no further
-                return self._end(candidacy.candidacy_id, "incomplete", decision.reason)
-            # 补正: the request is with the enterprise; the SLA clock stays stopped until it resubmits,
-            # then the check reopens with the working days it had left
-            self._status = "supplement_requested"
-            self._supplements += 1
-            await workflow.wait_condition(lambda: len(self._resubmissions) >= attempt)
-            resubmission = self._resubmissions[attempt - 1]
-            self._facts = resubmission.facts or self._facts
-            self._precheck = resubmission.precheck or self._precheck
-            resumes = decision.task_id
+        decision = await supplemented(self._supplements, lambda resumes, attempt: self._check(case, label, resumes, attempt),
+                                      self._resubmitted)
+        if decision.decision != "approve":
+            # 对通过完整性核查的企业进行综合评价 (§10.3 (三)): one that does not pass goes no further
+            return self._end(candidacy.candidacy_id, "incomplete", decision.reason)
         self._status = "expert_review"
         if not await self._expert_review(case, label):
             return self._end(candidacy.candidacy_id, "not_proposed", "专家评审未列入建议名单")
@@ -143,6 +123,20 @@ class SelectionCandidacyWorkflow:
             if decision.decision != "approve":
                 return self._end(candidacy.candidacy_id, "not_approved", decision.reason)
         return self._end(candidacy.candidacy_id, "approved", decision.reason)
+
+    async def _check(self, case: CandidacyInput, label: str, resumes: str | None, attempt: int) -> DecisionSignal:
+        """The completeness check; while a 补正 request is with the enterprise the SLA clock stays stopped,
+        and the check reopens with the working days it had left."""
+        self._status = "completeness_check"
+        self._clock_start()
+        decision = await self._task(case, "completeness_check", *PROVINCE_CHAIN_OFFICE,
+                                    f"完整性核查{'（补正后）' if resumes else ''}：{label}", key=f"-{attempt}", resumes=resumes)
+        self._clock_stop()
+        return decision
+
+    def _resubmitted(self, resubmission: ResubmissionSignal) -> None:
+        self._facts = resubmission.facts or self._facts
+        self._precheck = resubmission.precheck or self._precheck
 
     async def _task(self, case: CandidacyInput, kind: str, role: str, organisation: str, title: str,
                     key: str = "", resumes: str | None = None) -> DecisionSignal:
@@ -228,23 +222,18 @@ class SelectionCandidacyWorkflow:
 
     @workflow.signal(name="resubmitted")
     def resubmitted(self, signal: ResubmissionSignal) -> None:
-        # the decision's signal and the resubmission's may arrive in one activation, before the loop has
-        # moved on to "supplement_requested": keep it (intake only accepts one while 补正 is requested)
-        if signal.event_id in self._seen_resubmissions or self._status not in ("completeness_check", "supplement_requested"):
-            return
-        self._seen_resubmissions.add(signal.event_id)
-        self._resubmissions.append(signal)
+        self._supplements.receive(signal)
 
     @workflow.query(name="status")
     def status(self) -> str:
-        return self._status
+        return "supplement_requested" if self._supplements.waiting else self._status
 
     @workflow.query(name="sla")
     def sla(self) -> dict:
         """The completeness-check SLA clock: stopped while a 补正 request is with the enterprise."""
         elapsed = self._sla_elapsed + (workflow.now() - self._sla_started if self._sla_started else timedelta(0))
         return {"running": self._sla_started is not None, "elapsed_seconds": elapsed.total_seconds(),
-                "supplements": self._supplements}
+                "supplements": self._supplements.requested}
 
 
 @workflow.defn(name="SelectionRound")

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from temporalio import activity
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHistory
+from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -167,6 +167,26 @@ async def until(probe: Callable[[], T], *, what: str, timeout: float = 20) -> T:
         while not (value := probe()):
             await asyncio.sleep(0.02)
     return value
+
+
+async def until_status(handle: WorkflowHandle, expected: str, timeout: float = 20) -> None:
+    """Wait until the workflow's `status` query answers `expected`."""
+    async with asyncio.timeout(timeout):
+        while await handle.query("status") != expected:
+            await asyncio.sleep(0.02)
+
+
+async def idle(handle: WorkflowHandle) -> None:
+    """Wait until the workflow has no workflow task or activity outstanding, so a worker can leave
+    without a task timing out behind it (tests that stop a worker to batch signals)."""
+    async def outstanding() -> bool:
+        events = (await handle.fetch_history()).events
+        scheduled = sum(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED for e in events)
+        completed = sum(e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED for e in events)
+        return events[-1].event_type != EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED or scheduled != completed
+    async with asyncio.timeout(20):
+        while await outstanding():
+            await asyncio.sleep(0.02)
 
 
 def signalled_in_one_workflow_task(history: WorkflowHistory, *names: str) -> bool:

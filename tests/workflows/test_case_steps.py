@@ -1,6 +1,7 @@
 """The case workflows' building blocks, samples-style: ApplicationCase and ReferralAward on the
 time-skipping server with review, payout and intake stood in by activity name (tests/support/stand_ins),
-the test sending the bridge's signals. DecisionInbox, SupplementInbox (the 补正 loop) and PayoutTracker."""
+the test sending the bridge's signals. DecisionInbox, SupplementInbox (the 补正 loop, including a
+resubmission that arrives in the same activation as the request) and PayoutTracker."""
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +14,8 @@ from contracts.events.intake import ReferralProjectRef
 from contracts.workflows import ApplicationCaseInput, ReferralAwardInput, ReferralReportSignal
 from tests.support.histories import keep
 from tests.support.stand_ins import (
-    APPLICANT, TASK_QUEUE, StandIns, decision, resubmission, stage, time_skipping, until,
+    APPLICANT, TASK_QUEUE, StandIns, decision, idle, resubmission, server, signalled_in_one_workflow_task, stage, time_skipping,
+    until, until_status, worker,
 )
 from workflows.application_case import ApplicationCaseWorkflow, CaseOutcome
 from workflows.referral_award import ReferralAwardWorkflow, ReferralOutcome
@@ -26,17 +28,6 @@ async def start_case(env: WorkflowEnvironment, case_id: str = "APP-1") -> Workfl
         "ApplicationCase", ApplicationCaseInput(case_id=case_id, clause_id="test-clause", applicant=APPLICANT,
                                                 facts={"receipts_yuan": "5000000"}),
         id=case_id, task_queue=TASK_QUEUE, result_type=CaseOutcome)
-
-
-async def status_is(handle: WorkflowHandle, expected: str) -> str:
-    return await until_async(lambda: handle.query("status"), expected)
-
-
-async def until_async(query, expected: str, timeout: float = 20) -> str:  # type: ignore[no-untyped-def]
-    async with asyncio.timeout(timeout):
-        while (value := await query()) != expected:
-            await asyncio.sleep(0.02)
-    return value
 
 
 def test_decision_inbox_applies_an_event_once_keeps_the_first_decision_and_ignores_other_tasks():
@@ -52,7 +43,7 @@ def test_decision_inbox_applies_an_event_once_keeps_the_first_decision_and_ignor
                 await handle.signal("decision_recorded", signal)
             await until(lambda: len(stand_ins.tasks) == 2, what="the determining step (the first decision stands)")
             await handle.signal("decision_recorded", decision("TASK-2", amount_fen=150_000))
-            await status_is(handle, "payout_planned")
+            await until_status(handle, "payout_planned")
             assert [p.determination.amount_fen for p in stand_ins.asked("payout.open_plan")] == [150_000]
             assert await handle.query("applied_events") == sorted(
                 ["E-TASK-7-approve", "E-TASK-1-approve", "E-late", "E-TASK-2-approve"])
@@ -71,13 +62,13 @@ def test_a_supplement_request_waits_for_one_resubmission_and_reopens_the_step_wi
             handle = await start_case(env)
             await until(lambda: stand_ins.tasks, what="the task")
             await handle.signal("decision_recorded", decision("TASK-1", "supplement"))
-            await status_is(handle, "supplement_requested")
+            await until_status(handle, "supplement_requested")
             await handle.signal("resubmitted", resubmission("E-resub", receipts_yuan="3000000"))
             await handle.signal("resubmitted", resubmission("E-resub", receipts_yuan="1"))  # the same event again
             reopened = await until(lambda: len(stand_ins.tasks) == 2 and stand_ins.tasks[1], what="the reopened step")
             assert reopened.resumes_task_id == "TASK-1" and "补正后" in reopened.title
             assert reopened.facts == {"receipts_yuan": "3000000"}
-            await status_is(handle, "under_review")
+            await until_status(handle, "under_review")
             await handle.signal("decision_recorded", decision("TASK-2", "reject"))
             assert (await handle.result()).status == "rejected"
             assert len(stand_ins.tasks) == 2
@@ -86,7 +77,67 @@ def test_a_supplement_request_waits_for_one_resubmission_and_reopens_the_step_wi
     asyncio.run(scenario())
 
 
-def test_payout_tracker_counts_each_event_once_and_ends_the_case_on_a_clawback():
+async def asked_and_resubmitted_while_no_worker_runs(env: WorkflowEnvironment, stand_ins: StandIns,
+                                                    case_id: str) -> WorkflowHandle:
+    """A case whose first task is open; then, with no worker running (and none caching the case), the
+    department's 补正 request and the applicant's resubmission: the next worker gets both in one activation."""
+    async with worker(env, stand_ins, [ApplicationCaseWorkflow], max_cached_workflows=0):
+        handle = await start_case(env, case_id)
+        await until(lambda: stand_ins.tasks, what="the task")
+        await idle(handle)
+    await handle.signal("decision_recorded", decision("TASK-1", "supplement"))
+    await handle.signal("resubmitted", resubmission("E-resub", receipts_yuan="3000000"))
+    return handle
+
+
+def test_a_resubmission_in_the_same_activation_as_the_supplement_request_reopens_the_step():
+    """Issue 11 item 5: the worker was away while the department asked for 补正 and the applicant
+    resubmitted; both signals reach the case in one activation. The resubmission must not be dropped."""
+    async def scenario() -> None:
+        stand_ins = StandIns(steps=1)
+        async with await server() as env:
+            handle = await asked_and_resubmitted_while_no_worker_runs(env, stand_ins, "APP-RACE")
+            async with worker(env, stand_ins, [ApplicationCaseWorkflow], max_cached_workflows=0):
+                try:
+                    await until(lambda: len(stand_ins.tasks) == 2, what="the reopened step", timeout=30)
+                finally:
+                    history = await handle.fetch_history()
+                    assert signalled_in_one_workflow_task(history, "decision_recorded", "resubmitted"), \
+                        "the race was not reproduced"
+                    await keep(handle, "resubmitted-with-the-request")
+                assert stand_ins.tasks[1].resumes_task_id == "TASK-1"
+                assert stand_ins.tasks[1].facts == {"receipts_yuan": "3000000"}
+                await handle.signal("decision_recorded", decision("TASK-2", amount_fen=150_000))
+                await until_status(handle, "payout_planned")
+
+    asyncio.run(scenario())
+
+
+def test_a_case_the_race_left_waiting_before_the_fix_continues_when_the_resubmission_is_signalled_again():
+    """A case that met the race before the fix has no patch marker in its history: it replays as it ran
+    and still waits. Signalling the resubmission again (a new event id; docs/workflows.md) reopens the step."""
+    async def scenario() -> None:
+        stand_ins = StandIns(steps=1)
+        async with await server() as env:
+            handle = await asked_and_resubmitted_while_no_worker_runs(env, stand_ins, "APP-HUNG")
+            # a worker on the code before the fix: the patch is not taken, the resubmission is dropped
+            before_the_fix = worker(env, stand_ins, [ApplicationCaseWorkflow], max_cached_workflows=0,
+                                    patch_activation_callback=lambda _: False)
+            async with before_the_fix:
+                await until_status(handle, "supplement_requested")
+                await idle(handle)
+            async with worker(env, stand_ins, [ApplicationCaseWorkflow], max_cached_workflows=0):
+                await handle.signal("resubmitted", resubmission("E-resub-resent", receipts_yuan="3000000"))
+                await until(lambda: len(stand_ins.tasks) == 2, what="the reopened step")
+                assert stand_ins.tasks[1].facts == {"receipts_yuan": "3000000"}
+                await handle.signal("decision_recorded", decision("TASK-2", "reject"))
+                assert (await handle.result()).status == "rejected"
+                await keep(handle, "hung-then-resubmitted-again")
+
+    asyncio.run(scenario())
+
+
+def test_payout_tracker_settles_a_case_when_its_stage_is_disbursed_or_clawed_back():
     async def scenario() -> None:
         stand_ins = StandIns(steps=1)
         async with time_skipping(stand_ins, [ApplicationCaseWorkflow]) as env:
@@ -95,17 +146,17 @@ def test_payout_tracker_counts_each_event_once_and_ends_the_case_on_a_clawback()
             for handle in (paid, clawed):
                 task = next(f"TASK-{n}" for n, t in enumerate(stand_ins.tasks, 1) if t.case_id == handle.id)
                 await handle.signal("decision_recorded", decision(task, amount_fen=200_000))
-                await status_is(handle, "payout_planned")
+                await until_status(handle, "payout_planned")
             for signal in (stage("E-1", "approved", amount_fen=200_000), stage("E-2", "failed", reason="账户信息有误")):
                 await paid.signal("payout_stage_changed", signal)
             await asyncio.sleep(0.3)
             assert await paid.query("status") == "payout_planned", "approved and failed stages are not paid"
-            for _ in range(2):
-                await paid.signal("payout_stage_changed", stage("E-3", "disbursed", amount_fen=200_000))
-            outcome = await paid.result()
-            assert outcome.status == "completed" and outcome.disbursed_fen == 200_000, "the repeated event counted once"
-
+            # both signalled before either result is awaited: awaiting a result lets the time-skipping server
+            # jump ahead, and an idle workflow without timers would run into its 10-year execution timeout
+            await paid.signal("payout_stage_changed", stage("E-3", "disbursed", amount_fen=200_000))
             await clawed.signal("payout_stage_changed", stage("E-9", "clawed_back", amount_fen=200_000, reason="异议成立"))
+            outcome = await paid.result()
+            assert outcome.status == "completed" and outcome.disbursed_fen == 200_000
             outcome = await clawed.result()
             assert outcome.status == "clawed_back" and outcome.reason == "异议成立" and outcome.disbursed_fen == 0
             await keep(clawed, "clawed-back")
@@ -134,7 +185,7 @@ def test_payout_tracker_never_steps_a_stage_back_and_waits_for_every_phase_of_a_
                 approved.determination = approved.determination.model_copy(update={"option": f"phase_{number}",
                                                                                     "facts": {"completed_fai_yuan": "1"}})
                 await handle.signal("decision_recorded", approved)
-                await status_is(handle, "awaiting_report" if number == 1 else "fully_awarded")
+                await until_status(handle, "awaiting_report" if number == 1 else "fully_awarded")
                 await handle.signal("payout_stage_changed", stage(f"E-paid-{number}", "disbursed", stage_id=f"STG-{number}",
                                                                   sequence=number, amount_fen=1_000_000 * number))
                 await handle.signal("payout_stage_changed", stage(f"E-stale-{number}", "approved", stage_id=f"STG-{number}",

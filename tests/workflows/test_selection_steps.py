@@ -14,8 +14,8 @@ from contracts.events.selection import CandidacyRef
 from contracts.workflows import CandidacyInput, ListedSignal, NominationSignal, SelectionRoundInput
 from tests.support.histories import keep
 from tests.support.stand_ins import (
-    APPLICANT, TASK_QUEUE, StandIns, decision, resubmission, server, signalled_in_one_workflow_task, time_skipping,
-    until, worker,
+    APPLICANT, TASK_QUEUE, StandIns, decision, idle, resubmission, server, signalled_in_one_workflow_task, time_skipping,
+    until, until_status, worker,
 )
 from workflows.selection import (
     CandidacyOutcome, RoundOutcome, SelectionCandidacyWorkflow, SelectionRoundWorkflow, approval_steps,
@@ -159,22 +159,16 @@ def test_a_completeness_resubmission_in_the_same_activation_as_the_request_reope
             async with worker(env, stand_ins, [SelectionCandidacyWorkflow], max_cached_workflows=0):
                 handle = await start_candidacy(env)
                 await to_completeness_check(handle, stand_ins)
-                await until_status(handle, "completeness_check")
+                await idle(handle)
             await handle.signal("decision_recorded", decision("TASK-2", "supplement"))
             await handle.signal("resubmitted", resubmission("E-resub", revenue_yuan="200"))
             async with worker(env, stand_ins, [SelectionCandidacyWorkflow], max_cached_workflows=0):
-                await until(lambda: len(stand_ins.tasks) == 3, what="the check to reopen")
+                await until(lambda: len(stand_ins.tasks) == 3, what="the check to reopen", timeout=30)
                 assert signalled_in_one_workflow_task(await handle.fetch_history(), "decision_recorded", "resubmitted")
                 assert stand_ins.tasks[2].resumes_task_id == "TASK-2"
                 await keep(handle, "resubmitted-with-the-request")
 
     asyncio.run(scenario())
-
-
-async def until_status(handle: WorkflowHandle, expected: str) -> None:
-    async with asyncio.timeout(20):
-        while await handle.query("status") != expected:
-            await asyncio.sleep(0.02)
 
 
 def test_the_publicity_is_open_until_just_before_its_end_and_published_after():
