@@ -1,5 +1,5 @@
 """链主/链核遴选 on review (晋政办发〔2023〕44号 遴选程序（五）): publicity, objections, publication,
-and the admin-loaded calendar schedules the publicity period is counted on."""
+and the admin-loaded calendar schedules every working-day period of review is counted on."""
 from __future__ import annotations
 
 from typing import Annotated
@@ -17,8 +17,9 @@ from services.review.service_layer import selection as service
 from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish
 from services.review.service_layer import experts
 from services.review.service_layer.experts import LoadPool, PoolPublic
+from services.review.service_layer import calendar
+from services.review.service_layer.calendar import CalendarSchedulePublic
 from services.review.service_layer.selection import (
-    CalendarSchedulePublic,
     LodgeObjection,
     ObjectionPublic,
     ObjectionReceipt,
@@ -92,14 +93,14 @@ def publish(round_id: str, body: Publish, uow: UowDep, idempotency: IdempotencyD
 
 @admin.get("/calendar-schedules", response_model=list[CalendarSchedulePublic], summary="已载入的年度节假日安排")
 def list_schedules(principal: PrincipalDep, uow: UowDep) -> list[CalendarSchedulePublic]:
-    return service.list_schedules(uow)
+    return calendar.list_schedules(uow)
 
 
 @admin.post("/admin/calendar-schedules", response_model=CalendarSchedulePublic, status_code=201,
             summary="(管理员) 载入某年国务院节假日安排及其来源")
 def load_schedule(body: YearSchedule, uow: UowDep, idempotency: IdempotencyDep,
                   principal: Principal = require_roles("admin")):  # type: ignore[no-untyped-def]
-    return idempotency.run(uow, body, lambda: service.load_schedule(uow, principal, body), status_code=201)
+    return idempotency.run(uow, body, lambda: calendar.load_schedule(uow, principal, body), status_code=201)
 
 
 @internal.post("/expert-panels", response_model=PanelRef, status_code=201, summary="(workflow) 随机抽取专家评审小组 (记录种子, 回避替补)")

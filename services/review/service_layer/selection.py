@@ -2,7 +2,7 @@
 (晋政办发〔2023〕44号 遴选程序（五）, seed 004 §10.3).
 
 The round workflow opens the publicity with the approved list; the period is counted in working
-days on the statutory calendar (policies.calendar) plus any year schedule an admin loaded here. A
+days on review's calendar (service_layer/calendar: the statutory one plus the schedules admins loaded). A
 period ending in a year nobody can count is never guessed: the publicity waits (status
 awaiting_calendar) and an alert event is raised once. Anyone may object during the period (no
 login); the province_chain_office verifies each objection. Publication happens only after the end
@@ -33,11 +33,12 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
-from policies.calendar import SHANGHAI, WorkingDayCalendar, YearSchedule
-from policies.errors import CalendarUnavailable, DataFileInvalid
+from policies.calendar import SHANGHAI
+from policies.errors import CalendarUnavailable
 from policies.registry import load_registry
 from policies.text import LongText, Text
-from services.review.adapters.orm import CalendarScheduleRecord, SelectionObjection, SelectionPublicity
+from services.review.adapters.orm import SelectionObjection, SelectionPublicity
+from services.review.service_layer.calendar import working_day_calendar
 
 STATUS_ZH = {"awaiting_calendar": "待载入节假日安排后确定公示期", "open": "公示中", "published": "已公布"}
 ENTRY_STATUS_ZH = {"listed": "公示中", "removed": "异议成立, 已移出", "published": "已公布"}
@@ -108,20 +109,6 @@ class ObjectionPublic(BaseModel):
     verified_at: dt.datetime | None
 
 
-class CalendarSchedulePublic(BaseModel):
-    year: int
-    source_title: str
-    holidays: int
-    makeup_workdays: int
-    loaded_by: str
-    loaded_at: dt.datetime
-
-
-def calendar(uow: UnitOfWork) -> WorkingDayCalendar:
-    rows = uow.session.exec(select(CalendarScheduleRecord))
-    return WorkingDayCalendar([YearSchedule.model_validate(row.body) for row in rows])
-
-
 def open_publicity(uow: UnitOfWork, command: OpenPublicity) -> PublicityPublic:
     """Open (or, while waiting for the calendar, retry) the publicity of a round's approved list."""
     publicity = uow.session.get(SelectionPublicity, command.round_id)
@@ -137,7 +124,7 @@ def open_publicity(uow: UnitOfWork, command: OpenPublicity) -> PublicityPublic:
         return public(uow, publicity)
     start = dt.datetime.combine(publicity.starts_on, dt.time(0), tzinfo=SHANGHAI)
     try:
-        deadline = calendar(uow).deadline(start, publicity.working_days)
+        deadline = working_day_calendar(uow).deadline(start, publicity.working_days)
     except CalendarUnavailable as error:
         if publicity.calendar_alerted_year != error.year:
             publicity.calendar_alerted_year = error.year
@@ -275,31 +262,6 @@ def publish(uow: UnitOfWork, round_id: str, command: Publish) -> PublicityPublic
               after={"published_on": published_on.isoformat(),
                      "published": [e["candidacy_id"] for e in entries if e["status"] == "published"]})
     return result
-
-
-def load_schedule(uow: UnitOfWork, principal: Principal, schedule: YearSchedule) -> CalendarSchedulePublic:
-    if uow.session.get(CalendarScheduleRecord, schedule.year) is not None:
-        raise Conflict(f"{schedule.year}年节假日安排已载入", year=schedule.year)
-    try:
-        WorkingDayCalendar([schedule])
-    except DataFileInvalid as error:
-        raise InvalidRequest.on("holidays", error.message) from None
-    body = schedule.model_copy(update={"loaded_at": utcnow()}).model_dump(mode="json")
-    record = CalendarScheduleRecord(year=schedule.year, body=body, loaded_by=principal.subject, loaded_at=utcnow())
-    uow.session.add(record)
-    uow.audit("calendar.schedule.load", "calendar_schedule", str(schedule.year), after=body)
-    return schedule_public(record)
-
-
-def list_schedules(uow: UnitOfWork) -> list[CalendarSchedulePublic]:
-    return [schedule_public(r) for r in uow.session.exec(select(CalendarScheduleRecord).order_by(col(CalendarScheduleRecord.year)))]
-
-
-def schedule_public(record: CalendarScheduleRecord) -> CalendarSchedulePublic:
-    schedule = YearSchedule.model_validate(record.body)
-    return CalendarSchedulePublic(year=record.year, source_title=schedule.source.title, holidays=len(schedule.holidays),
-                                  makeup_workdays=len(schedule.makeup_workdays), loaded_by=record.loaded_by,
-                                  loaded_at=record.loaded_at)
 
 
 def public(uow: UnitOfWork, publicity: SelectionPublicity) -> PublicityPublic:

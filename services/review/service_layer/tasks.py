@@ -34,6 +34,7 @@ from services.review.domain.task import (
     remaining_working_days,
 )
 from services.review.service_layer import tier_tables
+from services.review.service_layer.calendar import working_day_calendar
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import actionable_filter, task_filter
 
@@ -82,6 +83,7 @@ class TaskPublic(BaseModel):
 
 def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
     now = utcnow()
+    calendar = working_day_calendar(uow)
     task = Task(
         id=f"TASK-{uuid.uuid4().hex[:16].upper()}",
         case_id=command.case_id,
@@ -96,7 +98,8 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
         status=TaskStatus.OPEN,
         opened_by=uow.actor.subject,
         opened_at=now,
-        due_at=_resumed_due_at(uow, command, now) if command.resumes_task_id else _due_at(now, command.due_working_days),
+        due_at=(_resumed_due_at(uow, calendar, command, now) if command.resumes_task_id
+                else _due_at(calendar, now, command.due_working_days)),
     )
     uow.session.add(task)
     uow.publish(
@@ -144,33 +147,33 @@ def _internal_task(uow: UnitOfWork, task_id: str) -> Task:
     return task
 
 
-def _due_at(now: datetime, working_days: int | None) -> datetime | None:
+def _due_at(calendar: WorkingDayCalendar, now: datetime, working_days: int | None) -> datetime | None:
     if working_days is None:
         return None
     try:
-        return WorkingDayCalendar().deadline(now, working_days).ends_at
+        return calendar.deadline(now, working_days).ends_at
     except CalendarUnavailable as error:
-        # The task is still opened; its due date waits for the year's schedule (never guessed).
+        # The task is still opened, without a due date: the year is never guessed (an admin loads its
+        # schedule, POST /admin/calendar-schedules, before the first task whose period reaches it).
         log.warning("task_due_date_pending_calendar", year=error.year, working_days=working_days)
         return None
 
 
-def _resumed_due_at(uow: UnitOfWork, command: OpenTask, now: datetime) -> datetime | None:
+def _resumed_due_at(uow: UnitOfWork, calendar: WorkingDayCalendar, command: OpenTask, now: datetime) -> datetime | None:
     """A task reopened after a supplement (补正) keeps the working days its predecessor had left when
     the request stopped the clock; the time the request spent with the applicant does not count."""
     earlier = uow.session.get(Task, command.resumes_task_id)
     if earlier is None or earlier.case_id != command.case_id:
         raise InvalidRequest.on("resumes_task_id", "须为同一案件中要求补正的待办")
     if earlier.due_at is None or earlier.closed_at is None:
-        return _due_at(now, command.due_working_days)
-    calendar = WorkingDayCalendar()
+        return _due_at(calendar, now, command.due_working_days)
     try:
         left = remaining_working_days(calendar.is_working_day, as_local_date(earlier.closed_at),
                                       as_local_date(earlier.due_at - timedelta(microseconds=1)))  # due_at: end of the last day
     except CalendarUnavailable as error:
         log.warning("task_due_date_pending_calendar", year=error.year, resumes=earlier.id)
         return None
-    return _due_at(now, left)
+    return _due_at(calendar, now, left)
 
 
 def as_local_date(moment: datetime) -> date:

@@ -1,0 +1,58 @@
+"""review's working-day calendar: the statutory calendar (policies.calendar) plus every year schedule an
+admin loaded (POST /admin/calendar-schedules, recorded with its source notice). Every period review
+counts — a task's due date, the working days a task keeps after 补正, a publicity — is counted on
+`working_day_calendar(uow)`, so a year an admin loads counts everywhere at once. A year neither knows
+raises `CalendarUnavailable`; it is never guessed."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from infra.auth import Principal
+from infra.clock import utcnow
+from infra.errors import Conflict, InvalidRequest
+from infra.uow import UnitOfWork
+from policies.calendar import WorkingDayCalendar, YearSchedule
+from policies.errors import DataFileInvalid
+from services.review.adapters.orm import CalendarScheduleRecord
+
+
+class CalendarSchedulePublic(BaseModel):
+    year: int
+    source_title: str
+    holidays: int
+    makeup_workdays: int
+    loaded_by: str
+    loaded_at: dt.datetime
+
+
+def working_day_calendar(uow: UnitOfWork) -> WorkingDayCalendar:
+    rows = uow.session.exec(select(CalendarScheduleRecord))
+    return WorkingDayCalendar([YearSchedule.model_validate(row.body) for row in rows])
+
+
+def load_schedule(uow: UnitOfWork, principal: Principal, schedule: YearSchedule) -> CalendarSchedulePublic:
+    if uow.session.get(CalendarScheduleRecord, schedule.year) is not None:
+        raise Conflict(f"{schedule.year}年节假日安排已载入", year=schedule.year)
+    try:
+        WorkingDayCalendar([schedule])
+    except DataFileInvalid as error:
+        raise InvalidRequest.on("holidays", error.message) from None
+    body = schedule.model_copy(update={"loaded_at": utcnow()}).model_dump(mode="json")
+    record = CalendarScheduleRecord(year=schedule.year, body=body, loaded_by=principal.subject, loaded_at=utcnow())
+    uow.session.add(record)
+    uow.audit("calendar.schedule.load", "calendar_schedule", str(schedule.year), after=body)
+    return schedule_public(record)
+
+
+def list_schedules(uow: UnitOfWork) -> list[CalendarSchedulePublic]:
+    return [schedule_public(r) for r in uow.session.exec(select(CalendarScheduleRecord).order_by(col(CalendarScheduleRecord.year)))]
+
+
+def schedule_public(record: CalendarScheduleRecord) -> CalendarSchedulePublic:
+    schedule = YearSchedule.model_validate(record.body)
+    return CalendarSchedulePublic(year=record.year, source_title=schedule.source.title, holidays=len(schedule.holidays),
+                                  makeup_workdays=len(schedule.makeup_workdays), loaded_by=record.loaded_by,
+                                  loaded_at=record.loaded_at)
