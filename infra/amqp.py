@@ -32,18 +32,23 @@ def broker_reachable(amqp_url: str, timeout: float = 2.0) -> bool:
 
 
 class Publisher:
-    """Publishes persistent messages with publisher confirms; reconnects lazily after a failure."""
+    """Publishes persistent messages with publisher confirms; reconnects lazily after a failure.
 
-    def __init__(self, amqp_url: str, topology: Topology):
+    A BlockingConnection answers the broker's heartbeats only while it is being used: the owner
+    calls `keepalive()` between publishes, or an idle connection is dropped by the broker and the
+    next publish fails on it."""
+
+    def __init__(self, amqp_url: str, topology: Topology, *, heartbeat: int = 30):
         self._amqp_url = amqp_url
         self._topology = topology
+        self._heartbeat = heartbeat
         self._connection: pika.BlockingConnection | None = None
         self._channel: BlockingChannel | None = None
 
     def _open_channel(self) -> BlockingChannel:
         if self._channel is None or not self._channel.is_open:
             self.close()
-            self._connection = pika.BlockingConnection(connection_parameters(self._amqp_url))
+            self._connection = pika.BlockingConnection(connection_parameters(self._amqp_url, heartbeat=self._heartbeat))
             channel = self._connection.channel()
             self._topology.declare(channel)
             channel.confirm_delivery()
@@ -69,6 +74,16 @@ class Publisher:
         except Exception:
             self.close()
             raise
+
+    def keepalive(self) -> None:
+        """Service heartbeats on an open connection; a dead one is closed, the next publish reconnects."""
+        if self._connection is None or not self._connection.is_open:
+            return
+        try:
+            self._connection.process_data_events(time_limit=0)
+        except Exception as error:
+            log.info("publisher_connection_lost", error=repr(error))
+            self.close()
 
     def close(self) -> None:
         connection, self._connection, self._channel = self._connection, None, None

@@ -32,7 +32,8 @@ class BackgroundWorkers:
     def start(self) -> None:
         settings = self.runtime.settings
         if settings.relay_enabled:
-            relay = OutboxRelay(self.runtime.name, self.runtime.db, self.runtime.tables, Publisher(settings.amqp_url, self.runtime.topology))
+            publisher = Publisher(settings.amqp_url, self.runtime.topology, heartbeat=settings.amqp_heartbeat)
+            relay = OutboxRelay(self.runtime.name, self.runtime.db, self.runtime.tables, publisher)
             self._spawn(f"{self.runtime.name}-relay", relay.run, self.stop, settings.relay_poll_seconds)
         if settings.consumers_enabled:
             for binding in self.consumers:

@@ -71,6 +71,7 @@ class OutboxRelay:
     def run(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
         backoff = poll_seconds
         while not stop.is_set():
+            self.publisher.keepalive()
             try:
                 count = self.publish_batch()
                 failed = self.broker_failed

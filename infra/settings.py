@@ -29,6 +29,7 @@ class Settings(BaseSettings):
 
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
     amqp_namespace: str = ""  # prefix for exchange and queue names; empty in production
+    amqp_heartbeat: int = 30  # seconds; the broker drops a connection that misses two
     relay_enabled: bool = True
     consumers_enabled: bool = True
     relay_poll_seconds: float = 0.5
