@@ -37,7 +37,8 @@ class BackgroundWorkers:
             self._spawn(f"{self.runtime.name}-relay", relay.run, self.stop, settings.relay_poll_seconds)
         if settings.consumers_enabled:
             for binding in self.consumers:
-                consumer = Consumer(settings.amqp_url, self.runtime.topology, binding.queue, binding.handler)
+                consumer = Consumer(settings.amqp_url, self.runtime.topology, binding.queue, binding.handler,
+                                    heartbeat=settings.amqp_heartbeat)
                 self.running_consumers.append(consumer)
                 self._spawn(f"consumer-{binding.queue.name}", consumer.run, self.stop)
 

@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from contracts.envelope import EventEnvelope
 from infra.clock import utcnow
+from infra.failures import UnknownEventType
 from infra.runtime import ServiceRuntime
 from infra.uow import UnitOfWork
 
@@ -29,7 +30,7 @@ class InboxHandler:
         envelope = EventEnvelope.from_bytes(body)
         handler = self.handlers.get(envelope.type)
         if handler is None:
-            raise LookupError(f"consumer {self.consumer} has no handler for {envelope.type}")
+            raise UnknownEventType(f"consumer {self.consumer} has no handler for {envelope.type}")
         inbox = self.runtime.tables.inbox
         with UnitOfWork(self.runtime, actor=envelope.actor, causation_id=str(envelope.id)) as uow:
             seen = uow.session.execute(

@@ -7,6 +7,7 @@ into a quorum queue, and a test would then wait for an event that never arrived.
 from __future__ import annotations
 
 import pika
+from prometheus_client import REGISTRY
 from pydantic import BaseModel
 
 from contracts.envelope import EventEnvelope
@@ -49,3 +50,22 @@ def publish_event(stack: Stack, payload: BaseModel, *, producer: str, correlatio
     envelope = EventEnvelope.wrap(payload, producer=producer, correlation_id=correlation_id)
     publish(stack, envelope, times=times)
     return envelope
+
+
+def consumed(queue: str, outcome: str = "handled") -> float:
+    """How many messages a queue's consumer in this process has handled, retried (transient) or failed."""
+    return REGISTRY.get_sample_value("duixian_messages_consumed_total", {"consumer": queue, "outcome": outcome}) or 0
+
+
+def failed_attempts(queue: str) -> float:
+    """Handler attempts that raised, whether the message was then kept for a retry or given back."""
+    return consumed(queue, "retried") + consumed(queue, "failed")
+
+
+def ready_messages(amqp_url: str, queue: str) -> int:
+    """Messages waiting in `queue` (not those delivered and not yet acked)."""
+    connection = pika.BlockingConnection(connection_parameters(amqp_url))
+    try:
+        return connection.channel().queue_declare(queue, passive=True).method.message_count
+    finally:
+        connection.close()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import socket
 import threading
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_PORTS = {"amqp": 5672, "postgresql": 5432}
 
 
 class CuttableProxy:
@@ -20,6 +23,8 @@ class CuttableProxy:
         return self
 
     def restore(self) -> None:
+        if self._listener is not None:
+            return
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -85,3 +90,13 @@ class CuttableProxy:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+
+
+def in_front_of(url: str) -> tuple[CuttableProxy, str]:
+    """A started proxy to the server `url` names (amqp://, postgresql…://), and `url` pointing at the proxy."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.split("+")[0]
+    proxy = CuttableProxy(parts.hostname or "127.0.0.1", parts.port or DEFAULT_PORTS[scheme]).start()
+    credentials = parts.netloc.rpartition("@")[0]
+    netloc = f"{credentials}@127.0.0.1:{proxy.port}" if credentials else f"127.0.0.1:{proxy.port}"
+    return proxy, urlunsplit(parts._replace(netloc=netloc))

@@ -25,7 +25,8 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     bus = topology(settings.amqp_namespace)
-    consumer = Consumer(settings.amqp_url, bus, bus.queue(WORKFLOW_BRIDGE.key), Bridge(client, loop, task_queue=settings.temporal_task_queue))
+    bridge = Bridge(client, loop, task_queue=settings.temporal_task_queue)
+    consumer = Consumer(settings.amqp_url, bus, bus.queue(WORKFLOW_BRIDGE.key), bridge, heartbeat=settings.amqp_heartbeat)
     thread = threading.Thread(target=consumer.run, args=(stop,), name="bridge-consumer", daemon=True)
     thread.start()
     log.info("bridge_started", queue=bus.queue(WORKFLOW_BRIDGE.key).name)

@@ -40,6 +40,7 @@ from contracts.workflows import (
     ResubmissionSignal,
     SelectionRoundInput,
 )
+from infra.failures import UnknownEventType
 
 
 @dataclass(frozen=True)
@@ -171,5 +172,5 @@ ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
 def translate(envelope: EventEnvelope) -> list[Action]:
     route = ROUTES.get(envelope.type)
     if route is None:
-        raise LookupError(f"the bridge has no route for {envelope.type}")
+        raise UnknownEventType(f"the bridge has no route for {envelope.type}")
     return route(envelope)

@@ -1,5 +1,8 @@
 """Applies the bridge's actions on Temporal. Called on the consumer's worker thread; Temporal
-calls run on the bridge's asyncio loop, and the message is acked only after they succeed."""
+calls run on the bridge's asyncio loop, and the message is acked only after they succeed.
+
+Temporal being unreachable, overloaded or slow is a transient failure: the consumer keeps the
+message and retries until Temporal answers, instead of counting it towards the dead-letter queue."""
 from __future__ import annotations
 
 import asyncio
@@ -14,9 +17,15 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from contracts.envelope import EventEnvelope
+from infra.failures import TransientFailure
 from workflows.bridge.routes import Action, SignalWorkflow, StartWorkflow, translate
 
 log = structlog.get_logger(__name__)
+
+# Statuses with which Temporal says "not now" (unreachable, timed out, overloaded, raced).
+PASSING_STATUSES = frozenset({
+    RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED, RPCStatusCode.ABORTED,
+})
 
 
 class Bridge:
@@ -30,7 +39,15 @@ class Bridge:
         envelope = EventEnvelope.from_bytes(body)
         for action in translate(envelope):
             future = asyncio.run_coroutine_threadsafe(self.apply(action, envelope), self.loop)
-            future.result(self.timeout)
+            try:
+                future.result(self.timeout)
+            except TimeoutError as error:
+                future.cancel()
+                raise TransientFailure(f"Temporal did not answer within {self.timeout:g} s") from error
+            except RPCError as error:
+                if error.status in PASSING_STATUSES:
+                    raise TransientFailure(f"Temporal unavailable: {error.status.name} {error.message}") from error
+                raise
 
     async def apply(self, action: Action, envelope: EventEnvelope) -> None:
         if isinstance(action, StartWorkflow):
