@@ -19,8 +19,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.activities.routing import Route, RouteQuery
     from workflows.activities.services import TaskEscalation, TaskReminder
 
+# Every activity is one HTTP call (workflows/activities/http.py gives up after 10 s) with an
+# idempotency key, so a retry is safe: an attempt lost with a crashed worker is retried after 15 s,
+# not held for a minute. Retries go on until the service answers; refusals are non-retryable.
 ACTIVITY_OPTIONS: dict[str, Any] = dict(
-    start_to_close_timeout=timedelta(seconds=60),
+    start_to_close_timeout=timedelta(seconds=15),
     retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)),
 )
 DUE_WORKING_DAYS = 5

@@ -14,6 +14,10 @@ from infra.settings import Settings
 
 R = TypeVar("R", bound=BaseModel)
 
+# Below the activities' start-to-close timeout (workflows/review_steps.ACTIVITY_OPTIONS, 15 s), so a
+# slow service fails the attempt here, with its reason, before Temporal times it out.
+REQUEST_TIMEOUT_SECONDS = 10.0
+
 RETRYABLE_STATUS = frozenset({408, 425, 429})
 
 
@@ -25,7 +29,7 @@ def idempotency_key() -> str:
 class ServiceClient:
     def __init__(self, settings: Settings, base_url: str, *, transport: httpx.AsyncBaseTransport | None = None):
         self._settings = settings
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(30.0), transport=transport)
+        self._client = httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(REQUEST_TIMEOUT_SECONDS), transport=transport)
 
     async def post(self, path: str, body: BaseModel, response_model: type[R]) -> R:
         response = await self._client.post(
