@@ -15,19 +15,22 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from contracts.envelope import Actor
-from infra.amqp import broker_reachable
-from infra.auth import PrincipalDep
+from infra.auth import ROLES, Principal, PrincipalDep, require_roles
 from infra.background import BackgroundWorkers, ConsumerBinding
 from infra.body_limits import BodyLimits, declared_limits
-from infra.errors import DomainError, ErrorResponse, FieldError
+from infra.errors import ERROR_RESPONSES, DomainError, ErrorResponse, FieldError
 from infra.logging import configure_logging
 from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS, metrics_served
 from infra.runtime import ServiceRuntime
+from infra.status import ServiceStatus, database_ready, service_status
 from infra.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
 
 ANONYMOUS = Actor(subject="anonymous", role="public")
+# Who may read /status: the departments, auditors, operators and the processes; not the public,
+# applicants or outside experts (it shows queue names and backlogs, never credentials).
+STATUS_ROLES = tuple(role for role in ROLES if role not in ("enterprise", "expert"))
 
 
 class Health(BaseModel):
@@ -153,20 +156,20 @@ def _health_router(runtime: ServiceRuntime) -> APIRouter:
     @router.get(
         "/readyz",
         response_model=Health,
-        summary="就绪检查: 数据库与消息代理可达",
-        responses={503: {"model": Health, "description": "数据库或消息代理不可达"}},
+        summary="就绪检查: 能否处理请求 (数据库可达; 消息代理中断时事件暂存于 outbox, 仍可处理请求)",
+        responses={503: {"model": Health, "description": "数据库不可达"}},
     )
     def readyz() -> Response:
-        checks: dict[str, str] = {}
-        try:
-            runtime.db.ping()
-            checks["database"] = "ok"
-        except Exception as error:
-            checks["database"] = f"不可达: {type(error).__name__}"
-        checks["broker"] = "ok" if broker_reachable(runtime.settings.amqp_url) else "不可达"
-        ready = all(value == "ok" for value in checks.values())
+        database = database_ready(runtime)
+        ready = database.status == "ok"
+        checks = {"database": "ok" if ready else database.detail}
         health = Health(status="ok" if ready else "unavailable", service=runtime.name, checks=checks)
         return JSONResponse(health.model_dump(), status_code=200 if ready else 503)
+
+    @router.get("/status", response_model=ServiceStatus, summary="运行状态: 各依赖是否可达, outbox 与队列积压, 死信",
+                responses={code: ERROR_RESPONSES[code] for code in (401, 403)})
+    def status(principal: Principal = require_roles(*STATUS_ROLES)) -> ServiceStatus:  # type: ignore[no-untyped-def]
+        return service_status(runtime)
 
     return router
 

@@ -60,6 +60,11 @@ def test_poison_message_is_dead_lettered_while_the_next_good_message_is_processe
 
         eventually(good_applied, what="the good message to be applied")
         assert eventually(lambda: dead_letters(amqp_url, queue.dead_letter_queue), timeout=30, what="a dead letter") == [poison_id]
+        with stack.client("intake", "admin", "ops") as operator:
+            queues = {q["queue"]: q for q in operator.get("/status").json()["queues"]}
+        projection = queues["intake.case-projection"]
+        assert (projection["consumers"], projection["dead_letters"], projection["status"]) == (1, 1, "degraded")
+        assert "duixian dlq list intake.case-projection" in projection["detail"]
         logged = capsys.readouterr().out
         dead_lettered = [line for line in logged.splitlines() if poison_id in line and "message_dead_lettered" in line]
         assert len(dead_lettered) == 1, "logged as dead-lettered once, on its last delivery"

@@ -1,15 +1,15 @@
-"""The transactional outbox and the inbox: nothing lost while the broker is down, nothing applied twice."""
+"""The transactional outbox and the inbox: nothing lost while the broker is down, nothing applied twice.
+While the broker is down the service stays ready (the outbox holds the events) and its status says so."""
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlparse
 
 import httpx
 import pytest
 from sqlalchemy import func, select, update
 
-from prometheus_client import REGISTRY
-from tests.support.proxy import CuttableProxy
+from tests.support.bus import consumed
+from tests.support.proxy import in_front_of
 from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
@@ -42,14 +42,9 @@ def unpublished(runtime) -> int:  # type: ignore[no-untyped-def]
         return conn.execute(select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))).scalar_one()
 
 
-def handled(queue: str) -> float:
-    return REGISTRY.get_sample_value("duixian_messages_consumed_total", {"consumer": queue, "outcome": "handled"}) or 0
-
-
 def test_events_wait_in_the_outbox_while_the_broker_is_down_and_each_is_applied_exactly_once(settings, databases, amqp_url):
-    broker = urlparse(amqp_url)
-    proxy = CuttableProxy(broker.hostname or "127.0.0.1", broker.port or 5672).start()
-    proxied = settings.model_copy(update={"amqp_url": f"amqp://guest:guest@127.0.0.1:{proxy.port}/%2F"})
+    proxy, proxied_url = in_front_of(amqp_url)
+    proxied = settings.model_copy(update={"amqp_url": proxied_url})
     with Stack(proxied, databases, services=("intake", "review")) as stack:
         review, intake = stack.runtimes["review"], stack.runtimes["intake"]
         timeline = intake.metadata.tables["timeline_entries"]
@@ -70,23 +65,30 @@ def test_events_wait_in_the_outbox_while_the_broker_is_down_and_each_is_applied_
         submitted_while_down.wait(60)
         with stack.client("review") as client:
             readiness = client.get("/readyz")
-        assert readiness.status_code == 503 and readiness.json()["checks"]["broker"] != "ok"
-        assert unpublished(review) > 0, "events written while the broker is down wait in the outbox"
+        assert readiness.status_code == 200, "the service still serves requests: the outbox holds the events"
+        with stack.client("review", "auditor", "140000.audit_office") as auditor:
+            status = auditor.get("/status").json()
+        dependencies = {d["name"]: d["status"] for d in status["dependencies"]}
+        assert (status["status"], dependencies) == ("degraded", {"database": "ok", "broker": "down"})
+        assert status["outbox"]["unpublished"] > 0, "events written while the broker is down wait in the outbox"
+        assert status["outbox"]["oldest_unpublished_age_seconds"] >= 0 and status["outbox"]["oldest_unpublished_at"]
         proxy.restore()
         submitter.join(60)
 
         assert statuses == [201] * TASKS, "writes succeed whether or not the broker is up"
         eventually(lambda: unpublished(review) == 0, timeout=60, what="the outbox to drain")
         eventually(lambda: count(intake, timeline) == TASKS, timeout=60, what="every event to reach intake")
-        with stack.client("review") as client:
-            assert client.get("/readyz").status_code == 200
+        with stack.client("review", "auditor", "140000.audit_office") as auditor:
+            status = auditor.get("/status").json()
+        assert {d["name"]: d["status"] for d in status["dependencies"]}["broker"] == "ok"
+        assert status["outbox"]["unpublished"] == 0 and status["outbox"]["oldest_unpublished_at"] is None
 
         # Re-publish everything (as after a relay crash between confirm and commit): duplicates are dropped.
         with review.db.engine.begin() as conn:
             conn.execute(update(review.tables.outbox).values(published_at=None))
         eventually(lambda: unpublished(review) == 0, timeout=60, what="the re-published outbox to drain")
         queue = intake.topology.queue("intake.case-projection").name
-        eventually(lambda: handled(queue) >= 2 * TASKS, timeout=60, what="intake to consume every duplicate")
+        eventually(lambda: consumed(queue) >= 2 * TASKS, timeout=60, what="intake to consume every duplicate")
         assert count(intake, intake.tables.inbox) == TASKS
         assert count(intake, timeline) == TASKS, "each event's effect is applied exactly once"
         with intake.db.engine.connect() as conn:

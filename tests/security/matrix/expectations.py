@@ -143,6 +143,9 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("payout", "POST", "/finance/budgets"): Route(SCENARIOS["load_budget"], (403, 403), each(FINANCE, (201, 403))),
     ("payout", "POST", "/finance/cost-shares"): Route(
         SCENARIOS["load_cost_share"], (403, 403), {"city_finance_bureau": (201, 403)}),
+    # every service: the operating status, for officials and operators, not applicants or outside experts
+    **{(service, "GET", "/status"): Route(listing("/status"), (200, 200), each(("enterprise", "expert"), (403, 403)))
+       for service in ("intake", "review", "payout")},
 }
 
 PUBLIC_PATHS = frozenset({"/healthz", "/readyz"})
