@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_JWT_SECRET = "duixian-development-secret-do-not-use-in-production"
@@ -75,6 +75,11 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1,::1"
     # Prometheus metrics on their own port, never the API's (which the ingress publishes); unset: not served.
     metrics_port: int | None = None
+
+    # A disbursement's date lies within its stage's budget year (the approval's year, Asia/Shanghai) widened by
+    # this many days on each side, and never after today: a quarter covers December approvals paid, returned
+    # and paid again in the first quarter of the next year, and still refuses a year typed wrong.
+    disbursement_date_window_days: int = Field(default=90, ge=0, le=366)
 
     log_level: str = "INFO"
     log_json: bool = True

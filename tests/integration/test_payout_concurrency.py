@@ -8,20 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.support.payout import events, finance, journal_balanced, open_plan_body, recipient, replay_matches, table_rows
+from infra.clock import beijing_today
+from tests.support.payout import (approved_stage, events, finance, journal_balanced, open_plan_body, recipient, replay_matches,
+                                  table_rows)
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.integration
-
-
-def _approved_stage(stack: Stack) -> str:
-    with stack.client("payout", "workflow", "duixian") as wf:
-        plan_id = wf.post("/internal/payout-plans", json=open_plan_body()).json()["plan_id"]
-        stage_id = wf.get(f"/payout-plans/{plan_id}").json()["stages"][0]["id"]
-    with finance(stack, "zhang") as zhang, finance(stack, "li") as li:
-        assert zhang.post(f"/payout-stages/{stage_id}/preparation").status_code == 201
-        assert li.post(f"/payout-stages/{stage_id}/approval").status_code == 201
-    return stage_id
+TODAY = beijing_today().isoformat()  # a disbursement is never dated in the future
 
 
 def _disbursements(stack: Stack, stage_id: str) -> int:
@@ -30,8 +23,8 @@ def _disbursements(stack: Stack, stage_id: str) -> int:
 
 def test_twenty_concurrent_identical_disbursements_pay_once(settings, databases):
     with Stack(settings, databases, services=("payout",)) as stack:
-        stage_id = _approved_stage(stack)
-        body = {"bank_reference": "ICBC-20260302-0001", "disbursed_on": "2026-03-02"}
+        stage_id = approved_stage(stack)
+        body = {"bank_reference": "ICBC-20260302-0001", "disbursed_on": TODAY}
         start = threading.Barrier(20)
 
         def send(_: int):  # type: ignore[no-untyped-def]
@@ -52,7 +45,7 @@ def test_twenty_concurrent_identical_disbursements_pay_once(settings, databases)
 
 def test_twenty_concurrent_different_disbursements_of_one_stage_pay_once(settings, databases):
     with Stack(settings, databases, services=("payout",)) as stack:
-        stage_id = _approved_stage(stack)
+        stage_id = approved_stage(stack)
         start = threading.Barrier(20)
 
         def send(i: int):  # type: ignore[no-untyped-def]
@@ -60,7 +53,7 @@ def test_twenty_concurrent_different_disbursements_of_one_stage_pay_once(setting
                 client.get("/payout-stages", params={"limit": 1})
                 start.wait()
                 return client.post(f"/payout-stages/{stage_id}/disbursement",
-                                   json={"bank_reference": f"REF-{i}", "disbursed_on": "2026-03-02"})
+                                   json={"bank_reference": f"REF-{i}", "disbursed_on": TODAY})
 
         with ThreadPoolExecutor(max_workers=20) as pool:
             responses = list(pool.map(send, range(20)))
@@ -106,21 +99,21 @@ def test_a_second_disbursement_waits_for_the_first_and_is_refused(settings, data
     clerk = Principal(subject="wang@140400.city_finance_bureau", role="city_finance_bureau",
                       organisation="140400.city_finance_bureau", region="140400")
     with Stack(settings, databases, services=("payout",)) as stack:
-        stage_id = _approved_stage(stack)
+        stage_id = approved_stage(stack)
         runtime = stack.runtimes["payout"]
         outcome: dict[str, object] = {}
 
         def second() -> None:
             with UnitOfWork(runtime, actor=clerk.as_actor()) as uow:
                 try:
-                    stages.disburse(uow, clerk, stage_id, RecordDisbursement(bank_reference="B-2", disbursed_on="2026-03-03"))
+                    stages.disburse(uow, clerk, stage_id, RecordDisbursement(bank_reference="B-2", disbursed_on=TODAY))
                     uow.commit()
                     outcome["second"] = "paid"
                 except Conflict as refused:
                     outcome["second"] = refused.message
 
         with UnitOfWork(runtime, actor=clerk.as_actor()) as first:
-            stages.disburse(first, clerk, stage_id, RecordDisbursement(bank_reference="B-1", disbursed_on="2026-03-02"))
+            stages.disburse(first, clerk, stage_id, RecordDisbursement(bank_reference="B-1", disbursed_on=TODAY))
             racer = threading.Thread(target=second)
             racer.start()
             racer.join(timeout=1.0)  # the second is blocked on the stage row (or SQLite's write lock)

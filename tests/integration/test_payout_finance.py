@@ -9,10 +9,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from infra.clock import beijing_today
 from tests.support.payout import events, finance, journal_balanced, open_plan_body, recipient, replay_matches, table_rows
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.integration
+TODAY = beijing_today().isoformat()  # a disbursement is never dated in the future
 
 SME = {"clause_id": "cbf2020-13-sme", "citation": {"document_number": "长办发〔2020〕17号", "clause_number": "第13条"}}
 
@@ -85,7 +87,7 @@ def test_the_stage_register_lists_every_stage_with_its_people_bank_reference_and
         with finance(stack, "wang") as wang:
             for stage_id, reference in ((paid, "B-PAID"), (clawed, "B-CLAWED")):
                 done = wang.post(f"/payout-stages/{stage_id}/disbursement", json={"bank_reference": reference,
-                                                                                  "disbursed_on": "2026-03-02"})
+                                                                                  "disbursed_on": TODAY})
                 assert done.status_code == 201, done.text
             assert wang.post(f"/payout-stages/{clawed}/clawback", json={"reason": "事后查实未投产"}).status_code == 201
             sheet = wang.get("/finance/stage-register", params={"format": "xlsx"})
@@ -96,7 +98,7 @@ def test_the_stage_register_lists_every_stage_with_its_people_bank_reference_and
         rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
         header, body, total = rows[0], {r[1]: dict(zip(rows[0], r)) for r in rows[1:-1]}, rows[-1]
         assert set(body) == {paid, clawed, waiting}
-        assert body[paid]["状态"] == "已拨付" and body[paid]["银行流水号"] == "B-PAID" and body[paid]["拨付日期"] == "2026-03-02"
+        assert body[paid]["状态"] == "已拨付" and body[paid]["银行流水号"] == "B-PAID" and body[paid]["拨付日期"] == TODAY
         assert body[paid]["编制人"].startswith("zhang@") and body[paid]["审批人"].startswith("li@")
         assert body[clawed]["状态"] == "已追回" and body[clawed]["失败或追回原因"] == "事后查实未投产"
         assert round(Decimal(str(body[clawed]["已追回(元)"])) * 100) == 500_00
@@ -150,7 +152,7 @@ def test_budgets_bound_approvals_and_views_report_payables_and_history(settings,
         over = _approve(stack, second)
         assert over.status_code == 409 and over.json()["code"] == "budget_exceeded" and "预算不足" in over.json()["message"]
         with finance(stack, "wang") as wang:
-            wang.post(f"/payout-stages/{first}/disbursement", json={"bank_reference": "B-1", "disbursed_on": f"{year}-03-02"})
+            wang.post(f"/payout-stages/{first}/disbursement", json={"bank_reference": "B-1", "disbursed_on": TODAY})
             payables = wang.get("/finance/payables").json()
             [group] = payables
             assert group["clause_id"] == "ckf2022-8.3" and group["county"] == "140423"

@@ -4,7 +4,6 @@ the stored balances, and each stage follows the lifecycle the model predicts."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -17,6 +16,7 @@ from contracts.common import ApplicantRef, Citation, DeterminationRef
 from duixian.services import entrypoint
 from infra import migrations
 from infra.auth import Principal
+from infra.clock import beijing_today
 from infra.errors import DomainError
 from infra.settings import Settings
 from infra.uow import UnitOfWork
@@ -88,7 +88,7 @@ class Ledger(RuleBasedStateMachine):
                     result = stages.approve(uow, principal, stage)
                 elif action == "disburse":
                     result = stages.disburse(uow, principal, stage,
-                                             RecordDisbursement(bank_reference=uuid.uuid4().hex[:12], disbursed_on=date(2026, 3, 2)))
+                                             RecordDisbursement(bank_reference=uuid.uuid4().hex[:12], disbursed_on=beijing_today()))
                 elif action == "fail":
                     result = stages.fail(uow, principal, stage, RecordFailure(reason="退回"))
                 elif action == "retry":

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from infra.clock import beijing_today
 from tests.support.payout import (events, finance, journal_balanced, open_plan_body, recipient, replay_matches,
                                   table_rows)
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.integration
+TODAY = beijing_today().isoformat()  # a disbursement is never dated in the future
 
 WORKFLOW_KEY = {"Idempotency-Key": "wf/open-plan"}
 
@@ -49,7 +51,7 @@ def test_disburse_fail_retry_and_claw_back_a_paid_stage(settings, databases):
         who = recipient()
         plan = _open(stack, open_plan_body(who))
         stage_id = plan["stages"][0]["id"]
-        paid = {"bank_reference": "CCB-2026-0001", "disbursed_on": "2026-03-02"}
+        paid = {"bank_reference": "CCB-2026-0001", "disbursed_on": TODAY}
         with finance(stack, "zhang") as zhang, finance(stack, "li") as li:
             unapproved = li.post(f"/payout-stages/{stage_id}/disbursement", json=paid)
             assert unapproved.status_code == 409 and "不能登记拨付" in unapproved.json()["message"]
@@ -117,11 +119,11 @@ def test_a_reused_idempotency_key_with_another_body_is_refused_and_writes_nothin
             li.post(f"/payout-stages/{stage_id}/approval")
             key = {"Idempotency-Key": "batch-1/row-7"}
             first = zhang.post(f"/payout-stages/{stage_id}/disbursement",
-                               json={"bank_reference": "R-1", "disbursed_on": "2026-03-02"}, headers=key)
+                               json={"bank_reference": "R-1", "disbursed_on": TODAY}, headers=key)
             same = zhang.post(f"/payout-stages/{stage_id}/disbursement",
-                              json={"bank_reference": "R-1", "disbursed_on": "2026-03-02"}, headers=key)
+                              json={"bank_reference": "R-1", "disbursed_on": TODAY}, headers=key)
             other = zhang.post(f"/payout-stages/{stage_id}/disbursement",
-                               json={"bank_reference": "R-2", "disbursed_on": "2026-03-02"}, headers=key)
+                               json={"bank_reference": "R-2", "disbursed_on": TODAY}, headers=key)
         assert first.status_code == same.status_code == 201 and same.json() == first.json()
         assert same.headers["Idempotent-Replay"] == "true"
         assert other.status_code == 409 and "幂等键" in other.json()["message"]

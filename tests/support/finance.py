@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from infra.clock import beijing_today
 from tests.support.stack import Stack
 from tests.support.waiting import eventually
 
@@ -37,7 +38,7 @@ def pay_open_stages(stack: Stack, case_id: str, *, stages: int = 1, org: str = F
             approved = approver.post(f"/payout-stages/{stage['id']}/approval", json={})
             assert approved.status_code in (200, 201), approved.text
             disbursed = preparer.post(f"/payout-stages/{stage['id']}/disbursement", json={
-                "bank_reference": f"BANK-{uuid.uuid4().hex[:12].upper()}", "disbursed_on": (on or date.today()).isoformat()})
+                "bank_reference": f"BANK-{uuid.uuid4().hex[:12].upper()}", "disbursed_on": (on or beijing_today()).isoformat()})
             assert disbursed.status_code in (200, 201), disbursed.text
             paid.append(disbursed.json())
     return paid

@@ -35,6 +35,19 @@ def finance(stack, person: str, role: str = "city_finance_bureau", region: str =
     return stack.client("payout", role, organisation, region=region, subject=f"{person}@{organisation}")
 
 
+def approved_stage(stack, body: dict[str, Any] | None = None) -> str:  # type: ignore[no-untyped-def]
+    """A plan opened as the workflow would; its first stage prepared by one officer and approved by another."""
+    with stack.client("payout", "workflow", "duixian") as wf:
+        opened = wf.post("/internal/payout-plans", json=body or open_plan_body())
+        assert opened.status_code == 201, opened.text
+        stage_id = wf.get(f"/payout-plans/{opened.json()['plan_id']}").json()["stages"][0]["id"]
+    region = (body or {}).get("recipient", {}).get("region", CITY)[:4] + "00"
+    with finance(stack, "zhang", region=region) as zhang, finance(stack, "li", region=region) as li:
+        assert zhang.post(f"/payout-stages/{stage_id}/preparation").status_code == 201
+        assert li.post(f"/payout-stages/{stage_id}/approval").status_code == 201
+    return stage_id
+
+
 def events(stack, event_type: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     runtime = stack.runtimes["payout"]
     outbox = runtime.tables.outbox

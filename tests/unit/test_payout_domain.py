@@ -1,11 +1,14 @@
 """The ledger's pure rules: balanced postings, cost splits in whole fen, the stage transition table."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.payout.domain import ledger
+from services.payout.domain.disbursement import date_refusal, reference_key
 from services.payout.domain.plan import PlanStatus, StageStatus, TransitionRefused, next_status, plan_status
 
 
@@ -47,3 +50,19 @@ def test_transitions_and_plan_status() -> None:
     assert plan_status([StageStatus.DISBURSED, StageStatus.DISBURSED]) == PlanStatus.COMPLETED
     assert plan_status([StageStatus.DISBURSED, StageStatus.APPROVED]) == PlanStatus.OPEN
     assert plan_status([StageStatus.CLAWED_BACK, StageStatus.DISBURSED]) == PlanStatus.CLAWED_BACK
+
+
+def test_a_bank_reference_compares_without_case_spaces_or_full_width_forms() -> None:
+    assert reference_key(" icbc 2026-００42 ") == reference_key("ICBC2026-0042") == "ICBC2026-0042"
+    assert reference_key("ICBC-1") != reference_key("ICBC-11")
+
+
+def test_a_disbursement_date_lies_in_the_budget_year_widened_by_the_window_and_not_after_today() -> None:
+    def refusal(on: date, window: int = 90) -> str | None:
+        return date_refusal(on, budget_year=2026, today=date(2027, 2, 1), window_days=window)
+
+    assert refusal(date(2025, 10, 3)) is None and refusal(date(2027, 2, 1)) is None
+    assert "2025-10-03 至 2027-03-31" in (refusal(date(2025, 10, 2)) or "")
+    assert "晚于今天" in (refusal(date(2027, 2, 2)) or "")
+    assert refusal(date(1900, 1, 1)) and refusal(date(2099, 12, 31))
+    assert refusal(date(2027, 1, 1), window=0) and refusal(date(2026, 12, 31), window=0) is None

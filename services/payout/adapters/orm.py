@@ -86,6 +86,19 @@ class PayoutStage(PayoutTable, table=True):
     clawed_back_at: datetime | None = _when(nullable=True)
 
 
+class BankReference(PayoutTable, table=True):
+    """A bank transfer's reference (银行流水号/凭证号), claimed for each fund that paid it by the stage it paid.
+    One transfer pays one stage for ever: the claim stays when the transfer is returned or clawed back."""
+
+    __tablename__ = "bank_references"
+
+    fund_id: str = Field(primary_key=True, max_length=32)
+    reference_key: str = Field(primary_key=True, max_length=255)  # domain.disbursement.reference_key
+    stage_id: str = Field(index=True, max_length=64, foreign_key="payout_stages.id")
+    bank_reference: str = Field(max_length=128)  # as the clerk recorded it
+    recorded_at: datetime = _when()
+
+
 class LedgerAccount(PayoutTable, table=True):
     """An account's running balance (debit positive); the journal is the truth, replay must agree."""
 

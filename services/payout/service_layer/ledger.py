@@ -46,9 +46,12 @@ def clause_of(clause_id: str, field: str = "determination.clause_id") -> Clause:
     return catalogue.get(clause_id)
 
 
-def _upsert(uow: UnitOfWork, table, values: dict) -> None:  # type: ignore[no-untyped-def]
+def insert_if_absent(uow: UnitOfWork, table, values: dict) -> bool:  # type: ignore[no-untyped-def]
+    """INSERT unless a row with the same key exists (on PostgreSQL: waits for a concurrent insert of that key to
+    commit or roll back); True when this call inserted it."""
     insert = pg_insert if uow.runtime.db.is_postgres else sqlite_insert
-    uow.session.execute(insert(table).values(**values).on_conflict_do_nothing())
+    key = list(table.primary_key.columns)[0]
+    return uow.session.execute(insert(table).values(**values).on_conflict_do_nothing().returning(key)).first() is not None
 
 
 # ---- journal ---------------------------------------------------------------------------------
@@ -63,7 +66,7 @@ def post(uow: UnitOfWork, kind: str, lines: list[Line], *, stage_id: str | None,
     uow.session.flush()
     for line in sorted(lines, key=lambda x: x.account):
         uow.session.add(JournalLine(entry_id=entry_id, account=line.account, amount_fen=line.amount_fen))
-        _upsert(uow, LedgerAccount.__table__, {"code": line.account, "balance_fen": 0})
+        insert_if_absent(uow, LedgerAccount.__table__, {"code": line.account, "balance_fen": 0})
         account = uow.session.exec(select(LedgerAccount).where(LedgerAccount.code == line.account)
                                    .with_for_update()).one()
         account.balance_fen += line.amount_fen
@@ -122,7 +125,7 @@ def reserve_caps(uow: UnitOfWork, clause: Clause, det: DeterminationRef, recipie
     used_keys = []
     for key, cap in sorted(keys, key=lambda kc: kc[0]):  # one lock order: no deadlocks between requests
         limit = (cap.amount_yuan or 0) * 100  # type: ignore[attr-defined]
-        _upsert(uow, CapCounter.__table__, {"key": key, "cap_name": cap.name, "limit_fen": limit, "used_fen": 0})  # type: ignore[attr-defined]
+        insert_if_absent(uow, CapCounter.__table__, {"key": key, "cap_name": cap.name, "limit_fen": limit, "used_fen": 0})  # type: ignore[attr-defined]
         counter = uow.session.exec(select(CapCounter).where(CapCounter.key == key).with_for_update()).one()
         if counter.used_fen + amount_fen > limit:
             raise CapExceeded(

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from sqlalchemy import false
-from sqlmodel import col
+from sqlmodel import col, select
 
 from infra.auth import Principal
-from services.payout.adapters.orm import PayoutPlan
+from services.payout.adapters.orm import PayoutPlan, PayoutStage
 
 SEE_ALL = frozenset({"auditor", "workflow"})  # read scope; admin manages reference data, not cases
 FINANCE = frozenset({"city_finance_bureau", "county_finance"})
@@ -20,3 +20,11 @@ def plan_filter(principal: Principal):  # type: ignore[no-untyped-def]
         prefix = principal.region[:4] if principal.region.endswith("00") else principal.region
         return col(PayoutPlan.region).startswith(prefix)
     return false()
+
+
+def stage_in_scope(principal: Principal, stage_id: str):  # type: ignore[no-untyped-def]
+    """SELECT the stage and its plan, if the plan is in the caller's scope."""
+    query = select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id)).where(
+        PayoutStage.id == stage_id)
+    condition = plan_filter(principal)
+    return query if condition is None else query.where(condition)

@@ -13,16 +13,18 @@ from contracts.common import ApplicantRef
 from contracts.events.payout import (PayoutStageAdded, PayoutStageApproved, PayoutStageClawedBack, PayoutStageDisbursed,
                                      PayoutStageFailed, StageEventBase)
 from infra.auth import Principal
-from infra.clock import utcnow
+from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.four_eyes import require_different_person
 from infra.uow import UnitOfWork
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.payout.domain import ledger
+from services.payout.domain.disbursement import date_refusal
 from services.payout.domain.plan import PlanStatus, StageStatus, TransitionRefused, next_status, plan_status
+from services.payout.service_layer import bank_references
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.plans import new_stage
-from services.payout.service_layer.scope import plan_filter
+from services.payout.service_layer.scope import plan_filter, stage_in_scope
 
 
 def recipient_of(plan: PayoutPlan) -> ApplicantRef:
@@ -50,11 +52,7 @@ def _snapshot(stage: PayoutStage) -> dict[str, Any]:
 
 def load_in_scope(uow: UnitOfWork, principal: Principal, stage_id: str, *, lock: bool = True) -> tuple[PayoutPlan, PayoutStage]:
     """The stage (row locked FOR UPDATE on PostgreSQL) and its plan; another scope's stage → 404."""
-    query = select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id)).where(
-        PayoutStage.id == stage_id)
-    condition = plan_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
+    query = stage_in_scope(principal, stage_id)
     if lock:
         query = query.with_for_update(of=PayoutStage)  # type: ignore[arg-type]
     row = uow.session.exec(query).first()
@@ -97,6 +95,16 @@ def _finish(uow: UnitOfWork, plan: PayoutPlan, stage: PayoutStage, action: str, 
     return public(plan, stage)
 
 
+def _funding(plan: PayoutPlan, stage: PayoutStage) -> list[tuple[str, int]]:
+    """The funds that pay the stage, as fixed at approval (the city fund for a stage approved before funds were kept)."""
+    return [(fund, amount) for fund, amount in stage.funding] or [(ledger_io.city_fund(plan.region), stage.amount_fen)]
+
+
+def _budget_year(stage: PayoutStage) -> int:
+    """The budget year the stage's commitment was made in: the approval's year (Asia/Shanghai)."""
+    return ledger_io.current_year(stage.approved_at) if stage.approved_at else (stage.year or ledger_io.current_year())
+
+
 def prepare(uow: UnitOfWork, principal: Principal, stage_id: str) -> PayoutStagePublic:
     plan, stage = load_in_scope(uow, principal, stage_id)
     before = _snapshot(stage)
@@ -129,6 +137,11 @@ def disburse(uow: UnitOfWork, principal: Principal, stage_id: str, command: Reco
         return public(plan, stage)  # the same disbursement recorded again: nothing to do, never paid twice
     before = _snapshot(stage)
     stage.status = _transition("disburse", stage)
+    refusal = date_refusal(command.disbursed_on, budget_year=_budget_year(stage), today=beijing_today(),
+                           window_days=uow.runtime.settings.disbursement_date_window_days)
+    if refusal is not None:
+        raise InvalidRequest.on("disbursed_on", refusal)
+    bank_references.claim(uow, principal, stage, [fund for fund, _ in _funding(plan, stage)], command.bank_reference)
     ledger_io.post(uow, "disbursement", ledger.disbursement(plan.recipient_uscc, stage.amount_fen), stage_id=stage.id,
                    plan_id=plan.id, memo=f"拨付 {command.bank_reference}")
     stage.bank_reference, stage.disbursed_on, stage.disbursed_by = (command.bank_reference, command.disbursed_on,
@@ -164,10 +177,8 @@ def claw_back(uow: UnitOfWork, principal: Principal, stage_id: str, command: Cla
     plan, stage = load_in_scope(uow, principal, stage_id)
     before = _snapshot(stage)
     stage.status = _transition("claw_back", stage)
-    funding = [(fund, amount) for fund, amount in stage.funding] or [(ledger_io.city_fund(plan.region), stage.amount_fen)]
-    # the commitment is released in the budget year it was made (the approval's year, Asia/Shanghai)
-    year = ledger_io.current_year(stage.approved_at) if stage.approved_at else (stage.year or ledger_io.current_year())
-    ledger_io.post(uow, "clawback", ledger.clawback(plan.recipient_uscc, funding, year), stage_id=stage.id,
+    funding = _funding(plan, stage)
+    ledger_io.post(uow, "clawback", ledger.clawback(plan.recipient_uscc, funding, _budget_year(stage)), stage_id=stage.id,
                    plan_id=plan.id, memo=f"追回: {command.reason}")
     ledger_io.release_caps(uow, list(stage.cap_keys), stage.amount_fen)
     stage.clawback_reason, stage.recovered_fen, stage.clawed_back_at = command.reason, stage.amount_fen, utcnow()

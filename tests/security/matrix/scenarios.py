@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from sqlmodel import Session
 
-from infra.clock import utcnow
+from infra.clock import beijing_today, utcnow
 from services.intake.adapters.orm import Application, ReferralProject
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.review.adapters.orm import Task
@@ -173,8 +173,13 @@ def prior_awards(stack, me: Identity):  # type: ignore[no-untyped-def]
 # the stage status each action starts from
 _STAGE_BEFORE = {"preparation": "pending", "approval": "prepared", "disbursement": "approved", "failure": "approved",
                  "retry": "failed", "clawback": "disbursed"}
-_STAGE_BODY = {"disbursement": {"bank_reference": "BANK-M-1", "disbursed_on": "2026-03-02"},
-               "failure": {"reason": "账户信息有误"}, "clawback": {"reason": "异议成立"}}
+_STAGE_BODY = {"failure": {"reason": "账户信息有误"}, "clawback": {"reason": "异议成立"}}
+
+
+def _stage_body(action: str) -> dict | None:
+    if action == "disbursement":  # one bank transfer pays one stage: each call its own reference, dated today
+        return {"bank_reference": f"BANK-M-{uuid.uuid4().hex[:10]}", "disbursed_on": beijing_today().isoformat()}
+    return _STAGE_BODY.get(action)
 
 
 def _stage_scenario(action: str) -> Scenario:
@@ -186,7 +191,7 @@ def _stage_scenario(action: str) -> Scenario:
                   for plan in (own, other)]
         _add(stack, "payout", own, other)
         _add(stack, "payout", *stages)
-        return tuple(Call("POST", f"/payout-stages/{stage.id}/{action}", _STAGE_BODY.get(action)) for stage in stages)
+        return tuple(Call("POST", f"/payout-stages/{stage.id}/{action}", _stage_body(action)) for stage in stages)
     return build
 
 
