@@ -59,10 +59,22 @@ WORKFLOW_BRIDGE = QueueSpec(
     summary="turns domain events into Temporal workflow starts and signals",
 )
 
+# Each service keeps the checkpoints of the other two services' audit chains, so a chain is anchored in two
+# databases besides its own (infra/audit_checkpoints.py).
+_SERVICES = ("intake", "review", "payout")
+AUDIT_CHECKPOINTS = {
+    service: QueueSpec(
+        name=f"{service}.audit-checkpoints",
+        bindings=tuple(f"{other}.audit_checkpoint.recorded" for other in _SERVICES if other != service),
+        summary=f"{service} keeps the other services' audit chain checkpoints, for `duixian audit verify`",
+    )
+    for service in _SERVICES
+}
+
 BASE_TOPOLOGY = Topology(
     exchange=EVENTS_EXCHANGE,
     dead_letter_exchange=DEAD_LETTER_EXCHANGE,
-    queues=(INTAKE_CASE_PROJECTION, INTAKE_AWARD_OPENING, WORKFLOW_BRIDGE),
+    queues=(INTAKE_CASE_PROJECTION, INTAKE_AWARD_OPENING, WORKFLOW_BRIDGE, *AUDIT_CHECKPOINTS.values()),
 )
 
 

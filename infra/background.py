@@ -1,4 +1,4 @@
-"""Background threads of a service process: the outbox relay and the message consumers."""
+"""Background threads of a service process: the outbox relay, the audit checkpoint ticker and the message consumers."""
 from __future__ import annotations
 
 import threading
@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from infra.amqp import Publisher
+from infra.audit_checkpoints import CheckpointTicker
 from infra.consumer import Consumer, MessageHandler
 from infra.relay import OutboxRelay
 from infra.runtime import ServiceRuntime
@@ -35,6 +36,7 @@ class BackgroundWorkers:
             publisher = Publisher(settings.amqp_url, self.runtime.topology, heartbeat=settings.amqp_heartbeat)
             relay = OutboxRelay(self.runtime.name, self.runtime.db, self.runtime.tables, publisher)
             self._spawn(f"{self.runtime.name}-relay", relay.run, self.stop, settings.relay_poll_seconds)
+            self._spawn(f"{self.runtime.name}-audit-checkpoints", CheckpointTicker(self.runtime).run, self.stop)
         if settings.consumers_enabled:
             for binding in self.consumers:
                 consumer = Consumer(settings.amqp_url, self.runtime.topology, binding.queue, binding.handler,

@@ -4,9 +4,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 
 @dataclass
@@ -74,3 +78,11 @@ def _sqlite_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def insert_if_absent(session: Session, table: Table, values: dict[str, Any]) -> bool:
+    """INSERT unless a row with the same key exists — on PostgreSQL after waiting for a concurrent insert of
+    that key to commit or roll back; True when this call inserted the row."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    key = list(table.primary_key.columns)[0]
+    return session.execute(insert(table).values(**values).on_conflict_do_nothing().returning(key)).first() is not None

@@ -13,6 +13,7 @@ DEVELOPMENT_JWT_SECRET = "duixian-development-secret-do-not-use-in-production"
 MIN_PRODUCTION_SECRET_BYTES = 32  # HS256 needs a key at least as long as its 256-bit hash (RFC 7518 3.2)
 MAX_TRUSTED_PROXY_ADDRESSES = 256  # a /24: an ingress's addresses, not a whole pod network
 DEVELOPMENT_OIDC_CLIENT_SECRET = "duixian-portal-development-secret"
+DEVELOPMENT_AUDIT_KEY = "duixian-development-audit-key-do-not-use-in-production"
 
 
 class Settings(BaseSettings):
@@ -67,6 +68,16 @@ class Settings(BaseSettings):
     oidc_client_id: str = "duixian-portal"
     oidc_client_secret: SecretStr = SecretStr(DEVELOPMENT_OIDC_CLIENT_SECRET)
     oidc_port: int = 9400  # the local development provider (`duixian idp`)
+
+    # The audit chain (infra/audit.py) is HMAC-SHA256 under AUDIT_KEY, held by the three services and by whoever
+    # runs `duixian audit verify` (in production they refuse the development key and keys under 32 bytes; other
+    # processes hold none); after a rotation the old keys stay in AUDIT_RETIRED_KEYS (a JSON list) to verify
+    # what they signed. Each service publishes its chain head for the others to keep (infra/audit_checkpoints.py)
+    # after AUDIT_CHECKPOINT_EVERY records, and every AUDIT_CHECKPOINT_SECONDS when the chain has moved.
+    audit_key: SecretStr = SecretStr(DEVELOPMENT_AUDIT_KEY)
+    audit_retired_keys: list[SecretStr] = []
+    audit_checkpoint_every: int = Field(default=100, ge=1)
+    audit_checkpoint_seconds: float = Field(default=300.0, gt=0)
 
     serve_host: str = "127.0.0.1"  # SERVE_HOST=0.0.0.0 in containers
     # Proxies whose X-Forwarded-For names the client (rate limits): uvicorn replaces the peer address only

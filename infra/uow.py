@@ -1,15 +1,16 @@
 """Unit of work: one database transaction in which a service changes state, writes the events
-that announce it (transactional outbox) and appends the audit records that account for it."""
+that announce it (transactional outbox) and appends the audit records that account for it (and, every
+AUDIT_CHECKPOINT_EVERY records, the checkpoint of its audit chain that the other services keep)."""
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import event, insert
+from sqlalchemy import event
 from sqlmodel import Session
 
 from contracts.envelope import Actor, EventEnvelope
-from infra import audit
+from infra import audit, audit_checkpoints, outbox
 from infra.clock import utcnow
 from infra.runtime import ServiceRuntime
 
@@ -61,17 +62,7 @@ class UnitOfWork:
             causation_id=self.causation_id or self.request_id,
             actor=self.actor,
         )
-        outbox = self.runtime.tables.outbox
-        self.session.execute(
-            insert(outbox).values(
-                message_id=str(envelope.id),
-                event_type=envelope.type,
-                correlation_id=envelope.correlation_id,
-                body=envelope.model_dump_json(),
-                created_at=envelope.occurred_at,
-                attempts=0,
-            )
-        )
+        outbox.write(self.session, self.runtime.tables, envelope)
         self.events.append(envelope)
         return envelope
 
@@ -84,8 +75,9 @@ class UnitOfWork:
         before: Any = None,
         after: Any = None,
     ) -> None:
-        audit.append(
-            self.session.connection(),
+        conn, settings = self.session.connection(), self.runtime.settings
+        row = audit.append(
+            conn,
             self.runtime.tables,
             {
                 "occurred_at": utcnow(),
@@ -99,8 +91,13 @@ class UnitOfWork:
                 "after": audit.canonical(after),
                 "request_id": self.request_id,
             },
+            audit.AuditKeys.from_settings(settings),
         )
         self._audited = True
+        if audit_checkpoints.due(conn, self.runtime.tables, row, settings.audit_checkpoint_every):
+            audit_checkpoints.mark(conn, self.runtime.tables, row["seq"])
+            self.publish(audit_checkpoints.checkpoint_of(self.runtime.name, row),
+                         correlation_id=audit_checkpoints.correlation_of(self.runtime.name))
 
     def commit(self) -> None:
         """Commit the state change, its events and its audit records together.

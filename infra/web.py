@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from contracts.envelope import Actor
+from infra.audit import AuditKeys
 from infra.auth import ROLES, Principal, PrincipalDep, require_roles
 from infra.background import BackgroundWorkers, ConsumerBinding
 from infra.body_limits import BodyLimits, declared_limits
@@ -48,6 +49,7 @@ def create_service_app(
     consumers: Sequence[ConsumerBinding] = (),
     openapi_tags: list[dict] | None = None,
 ) -> FastAPI:
+    AuditKeys.from_settings(runtime.settings)  # a service audits every change: no start without a usable key
     workers = BackgroundWorkers(runtime, list(consumers))
 
     @asynccontextmanager

@@ -1,2 +1,2 @@
 """Typed event payloads. Importing this package registers every event type."""
-from contracts.events import intake, payout, review, selection  # noqa: F401
+from contracts.events import audit, intake, payout, review, selection  # noqa: F401

@@ -31,10 +31,12 @@ def status(env: dict[str, str]) -> tuple[int, dict[str, dict]]:
 
 def test_the_system_status_names_a_stopped_bridge_an_unpolled_task_queue_and_an_unreachable_temporal(
         settings, postgres_databases):
-    with Stack(settings, postgres_databases, services=("intake",)) as stack, \
+    # every service runs: each consumes a queue (its keeping of the others' audit checkpoints) that intake reports
+    with Stack(settings, postgres_databases) as stack, \
             TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=stand_ins.ACTIVITIES,
                             dev_server=True) as temporal:
-        subscribed(stack, "intake")
+        for service in stack.services:
+            subscribed(stack, service)
         env = {"AMQP_URL": settings.amqp_url, "AMQP_NAMESPACE": settings.amqp_namespace,
                "INTAKE_URL": stack.servers["intake"].url, "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
                "TEMPORAL_ADDRESS": temporal.client.service_client.config.target_host}

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topology import INTAKE_AWARD_OPENING, INTAKE_CASE_PROJECTION, topology
+from contracts.topology import AUDIT_CHECKPOINTS, INTAKE_AWARD_OPENING, INTAKE_CASE_PROJECTION, topology
+from infra import audit_checkpoints
 from infra.background import ConsumerBinding
 from infra.db import Database
 from infra.inbox import InboxHandler
@@ -36,6 +37,7 @@ def build_runtime(settings: Settings | None = None, database: Database | None = 
 
 def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     runtime = runtime or build_runtime()
+    checkpoints = runtime.topology.queue(AUDIT_CHECKPOINTS[SERVICE].key)
     projection = runtime.topology.queue(INTAKE_CASE_PROJECTION.key)
     award_opening_queue = runtime.topology.queue(INTAKE_AWARD_OPENING.key)
     return create_service_app(
@@ -46,5 +48,6 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
         consumers=[
             ConsumerBinding(projection, InboxHandler(runtime, projection.key, HANDLERS)),
             ConsumerBinding(award_opening_queue, InboxHandler(runtime, award_opening_queue.key, award_opening.HANDLERS)),
+            ConsumerBinding(checkpoints, InboxHandler(runtime, checkpoints.key, audit_checkpoints.HANDLERS)),
         ],
     )

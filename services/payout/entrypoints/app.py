@@ -5,8 +5,11 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from contracts.topology import topology
+from contracts.topology import AUDIT_CHECKPOINTS, topology
+from infra import audit_checkpoints
+from infra.background import ConsumerBinding
 from infra.db import Database
+from infra.inbox import InboxHandler
 from infra.runtime import ServiceRuntime
 from infra.settings import Settings, get_settings
 from infra.web import create_service_app
@@ -32,9 +35,11 @@ def build_runtime(settings: Settings | None = None, database: Database | None = 
 
 def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     runtime = runtime or build_runtime()
+    checkpoints = runtime.topology.queue(AUDIT_CHECKPOINTS[SERVICE].key)
     return create_service_app(
         runtime,
         title="duixian payout 资金拨付",
         description="财政局台账: 拨付计划、分期、记账与预算。",
         routers=[api.router, api.stage_router, api.finance_router, api.internal],
+        consumers=[ConsumerBinding(checkpoints, InboxHandler(runtime, checkpoints.key, audit_checkpoints.HANDLERS))],
     )

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from infra.auth import Principal
 from infra.clock import utcnow
+from infra.db import insert_if_absent
 from infra.errors import Conflict, FieldError, InvalidRequest
 from infra.uow import UnitOfWork
 from services.payout.adapters.orm import BankReference, PayoutPlan, PayoutStage
 from services.payout.domain.disbursement import reference_key
 from services.payout.domain.plan import STATUS_ZH, StageStatus
-from services.payout.service_layer.ledger import insert_if_absent
 from services.payout.service_layer.scope import stage_in_scope
 
 KEY_LENGTH = 255
@@ -32,7 +32,7 @@ def claim(uow: UnitOfWork, principal: Principal, stage: PayoutStage, funds: list
     for fund in sorted(set(funds)):
         row = {"fund_id": fund, "reference_key": key, "stage_id": stage.id, "bank_reference": bank_reference,
                "recorded_at": utcnow()}
-        if not insert_if_absent(uow, BankReference.__table__, row):
+        if not insert_if_absent(uow.session, BankReference.__table__, row):
             held = uow.session.get(BankReference, (fund, key), populate_existing=True)
             raise _taken(uow, principal, stage, held, bank_reference)  # type: ignore[arg-type]
 

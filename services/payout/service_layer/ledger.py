@@ -10,12 +10,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
 from contracts.common import ApplicantRef, DeterminationRef, format_yuan
 from infra.clock import utcnow
+from infra.db import insert_if_absent
 from infra.errors import Conflict, DataUnavailable, InvalidRequest
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
@@ -46,14 +45,6 @@ def clause_of(clause_id: str, field: str = "determination.clause_id") -> Clause:
     return catalogue.get(clause_id)
 
 
-def insert_if_absent(uow: UnitOfWork, table, values: dict) -> bool:  # type: ignore[no-untyped-def]
-    """INSERT unless a row with the same key exists (on PostgreSQL: waits for a concurrent insert of that key to
-    commit or roll back); True when this call inserted it."""
-    insert = pg_insert if uow.runtime.db.is_postgres else sqlite_insert
-    key = list(table.primary_key.columns)[0]
-    return uow.session.execute(insert(table).values(**values).on_conflict_do_nothing().returning(key)).first() is not None
-
-
 # ---- journal ---------------------------------------------------------------------------------
 
 def post(uow: UnitOfWork, kind: str, lines: list[Line], *, stage_id: str | None, plan_id: str | None,
@@ -66,7 +57,7 @@ def post(uow: UnitOfWork, kind: str, lines: list[Line], *, stage_id: str | None,
     uow.session.flush()
     for line in sorted(lines, key=lambda x: x.account):
         uow.session.add(JournalLine(entry_id=entry_id, account=line.account, amount_fen=line.amount_fen))
-        insert_if_absent(uow, LedgerAccount.__table__, {"code": line.account, "balance_fen": 0})
+        insert_if_absent(uow.session, LedgerAccount.__table__, {"code": line.account, "balance_fen": 0})
         account = uow.session.exec(select(LedgerAccount).where(LedgerAccount.code == line.account)
                                    .with_for_update()).one()
         account.balance_fen += line.amount_fen
@@ -125,7 +116,7 @@ def reserve_caps(uow: UnitOfWork, clause: Clause, det: DeterminationRef, recipie
     used_keys = []
     for key, cap in sorted(keys, key=lambda kc: kc[0]):  # one lock order: no deadlocks between requests
         limit = (cap.amount_yuan or 0) * 100  # type: ignore[attr-defined]
-        insert_if_absent(uow, CapCounter.__table__, {"key": key, "cap_name": cap.name, "limit_fen": limit, "used_fen": 0})  # type: ignore[attr-defined]
+        insert_if_absent(uow.session, CapCounter.__table__, {"key": key, "cap_name": cap.name, "limit_fen": limit, "used_fen": 0})  # type: ignore[attr-defined]
         counter = uow.session.exec(select(CapCounter).where(CapCounter.key == key).with_for_update()).one()
         if counter.used_fen + amount_fen > limit:
             raise CapExceeded(
