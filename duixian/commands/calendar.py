@@ -9,7 +9,7 @@ import datetime as dt
 
 import click
 
-from duixian.commands.policy import echo_json, fail
+from duixian.output import echo_json, fail
 from policies.calendar import SHANGHAI, WorkingDayCalendar, YearSchedule
 from policies.errors import PolicyError
 

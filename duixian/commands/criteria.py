@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from duixian.commands.policy import echo_json, fail, read_data_file, render_table
+from duixian.output import echo_json, fail, read_data_file, render_table
 from policies.errors import FactsInvalid, PolicyError
 from policies.registry import CHAIN_CATEGORY_ZH, load_registry
 

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from duixian.commands.policy import echo_json, render_table
+from duixian.output import echo_json, render_table
 from infra.deadletters import DeadLetter, list_dead_letters, replay
 from infra.settings import get_settings
 from infra.topology import QueueSpec

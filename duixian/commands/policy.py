@@ -7,83 +7,15 @@ Numbers in facts files are read exactly (decimal, never binary float).
 """
 from __future__ import annotations
 
-import json
-import sys
-import unicodedata
-from decimal import Decimal
-from pathlib import Path
-from typing import Any, NoReturn
-
 import click
-import yaml
 
-from policies._yaml import load_yaml
+from duixian.output import echo_json, fail, read_data_file, render_table
 from policies.catalogue import Clause, load_catalogue
-from policies.errors import (
-    CalendarUnavailable,
-    ChainCategoryUnknown,
-    FactsInvalid,
-    PolicyError,
-    TableUnavailable,
-)
+from policies.errors import PolicyError
 
 PAYOUT_ZH = {"one_off": "一次性", "two_phase": "分两阶段", "following_year": "下一年"}
 SCOPE_ZH = {"per_award": "单次", "per_item": "单项累计", "per_deal": "单笔", "per_project_cumulative": "单个项目累计",
             "per_entity_per_year": "每主体每年", "per_entity_cumulative": "每主体累计", "none": "上不封顶"}
-_DATA_UNAVAILABLE = (TableUnavailable, CalendarUnavailable, ChainCategoryUnknown)
-
-
-def fail(error: PolicyError | ValueError) -> NoReturn:
-    """Report an error the way every duixian command does, and exit."""
-    from duixian import cli  # imported late: duixian.cli imports this module while registering
-
-    if isinstance(error, PolicyError):
-        click.echo(f"错误：{error.message}", err=True)
-        if isinstance(error, FactsInvalid):
-            for problem in error.problems:
-                click.echo(f"  {problem.field}：{problem.reason}", err=True)
-        echo_json(error.to_dict())
-        sys.exit(cli.EXIT_DATA_UNAVAILABLE if isinstance(error, _DATA_UNAVAILABLE) else cli.EXIT_INVALID_INPUT)
-    click.echo(f"错误：{error}", err=True)
-    echo_json({"error": "invalid_input", "message": str(error)})
-    sys.exit(cli.EXIT_INVALID_INPUT)
-
-
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
-
-
-def read_data_file(path: str) -> Any:
-    """A JSON or YAML file; numbers with a fraction are read as exact decimals."""
-    file = Path(path)
-    text = file.read_text(encoding="utf-8")
-    try:
-        if file.suffix.lower() == ".json":
-            return json.loads(text, parse_float=Decimal)
-        return load_yaml(text, exact_numbers=True)
-    except (ValueError, yaml.YAMLError) as exc:
-        fail(ValueError(f"无法读取 {path}：{exc}"))
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def render_table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths)).rstrip()
-
-    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(type(value).__name__)
 
 
 def _caps_text(clause: Clause) -> str:
@@ -162,6 +94,8 @@ def show(clause_id: str, as_json: bool) -> None:
               help="分档表目录（表1–表6，JSON 或 YAML）")
 def calc(clause_id: str, facts_file: str, prior_file: str | None, tables_dir: str | None) -> None:
     """按条款计算奖励金额，输出 JSON。"""
+    from pathlib import Path
+
     from policies.calculator import calculate
     from policies.tables import TierTables
 

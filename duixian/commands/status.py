@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from duixian.commands.policy import echo_json, render_table
+from duixian.output import echo_json, render_table
 from duixian.services import SERVICES
 from infra.settings import get_settings
 
