@@ -13,6 +13,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 
+# Execution options of a connection that only reads: on SQLite its transaction does not take the write
+# lock (a plain deferred BEGIN), so it never waits for, or holds back, the service's writers.
+READ_ONLY = {"read_only": True}
+
+
 @dataclass
 class Database:
     url: str
@@ -75,7 +80,7 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
     return engine
 

@@ -1,6 +1,7 @@
 """Outbox relay: publishes committed outbox rows to RabbitMQ, oldest first.
 
-Safe with several replicas: on PostgreSQL each batch is claimed with FOR UPDATE SKIP LOCKED.
+Safe with several replicas: on PostgreSQL each batch is claimed with FOR UPDATE SKIP LOCKED. The relay
+is woken by its own process's commits (Database.outbox_ready) and polls otherwise.
 A row is marked published only after the broker confirmed it; if the broker is down the rows
 wait and are sent when it returns. A crash between confirm and commit re-sends the row, which
 consumers drop by message id (inbox), so delivery is at-least-once and effects exactly-once.
@@ -8,13 +9,14 @@ consumers drop by message id (inbox), so delivery is at-least-once and effects e
 from __future__ import annotations
 
 import threading
+from typing import Sequence
 
 import structlog
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Row, Select, bindparam, select, update
 
 from infra.amqp import Publisher
 from infra.clock import utcnow
-from infra.db import Database
+from infra.db import READ_ONLY, Database
 from infra.metrics import OUTBOX_PUBLISHED, OUTBOX_PUBLISH_FAILURES
 from infra.tables import InfraTables
 
@@ -31,42 +33,63 @@ class OutboxRelay:
         self.broker_failed = False
 
     def publish_batch(self) -> int:
-        """Publish up to one batch; returns how many rows were published (stops at the first failure)."""
-        outbox = self.outbox
-        published = 0
+        """Publish up to one batch; returns how many rows were published (stops at the first failure).
+
+        PostgreSQL: the batch is claimed (FOR UPDATE SKIP LOCKED) and marked in one transaction, so
+        replicas never publish the same rows; row locks do not hold back the service's inserts.
+        SQLite takes one write lock for the whole database: a transaction open while the broker confirms
+        a batch would hold back every request that writes. There the batch is read without the lock,
+        published, and marked in a short write transaction (one relay per SQLite file, one process)."""
         self.broker_failed = False
-        with self.db.engine.begin() as conn:
-            rows = conn.execute(
-                select(outbox.c.seq, outbox.c.message_id, outbox.c.event_type, outbox.c.correlation_id, outbox.c.body)
-                .where(outbox.c.published_at.is_(None))
-                .order_by(outbox.c.seq)
-                .limit(self.batch_size)
-                .with_for_update(skip_locked=True)
-            ).all()
-            for row in rows:
-                try:
-                    self.publisher.publish(
-                        routing_key=row.event_type,
-                        body=row.body.encode(),
-                        message_id=row.message_id,
-                        correlation_id=row.correlation_id,
-                        event_type=row.event_type,
-                    )
-                except Exception as error:
-                    OUTBOX_PUBLISH_FAILURES.labels(self.service).inc()
-                    log.warning("outbox_publish_failed", service=self.service, message_id=row.message_id, error=repr(error))
-                    conn.execute(
-                        update(outbox)
-                        .where(outbox.c.seq == row.seq)
-                        .values(attempts=outbox.c.attempts + 1, last_error=repr(error)[:2000])
-                    )
-                    self.broker_failed = True
-                    break
-                conn.execute(update(outbox).where(outbox.c.seq == row.seq).values(published_at=utcnow()))
-                published += 1
+        if self.db.is_postgres:
+            with self.db.engine.begin() as conn:
+                rows = conn.execute(self._pending().with_for_update(skip_locked=True)).all()
+                published, failure = self._publish(rows)
+                self._record(conn, published, failure)
+        else:
+            with self.db.engine.connect().execution_options(**READ_ONLY) as conn:
+                rows = conn.execute(self._pending()).all()
+            published, failure = self._publish(rows)
+            if published or failure:
+                with self.db.engine.begin() as conn:
+                    self._record(conn, published, failure)
         if published:
-            OUTBOX_PUBLISHED.labels(self.service).inc(published)
-        return published
+            OUTBOX_PUBLISHED.labels(self.service).inc(len(published))
+        return len(published)
+
+    def _pending(self) -> Select:
+        outbox = self.outbox
+        return (select(outbox.c.seq, outbox.c.message_id, outbox.c.event_type, outbox.c.correlation_id, outbox.c.body)
+                .where(outbox.c.published_at.is_(None)).order_by(outbox.c.seq).limit(self.batch_size))
+
+    def _publish(self, rows: Sequence[Row]) -> tuple[list[dict], dict | None]:
+        """Publishes in order until the first failure: (the published rows with when, the failed row with why)."""
+        published: list[dict] = []
+        for row in rows:
+            try:
+                self.publisher.publish(
+                    routing_key=row.event_type,
+                    body=row.body.encode(),
+                    message_id=row.message_id,
+                    correlation_id=row.correlation_id,
+                    event_type=row.event_type,
+                )
+            except Exception as error:
+                OUTBOX_PUBLISH_FAILURES.labels(self.service).inc()
+                log.warning("outbox_publish_failed", service=self.service, message_id=row.message_id, error=repr(error))
+                self.broker_failed = True
+                return published, {"row_seq": row.seq, "error": repr(error)[:2000]}
+            published.append({"row_seq": row.seq, "at": utcnow()})
+        return published, None
+
+    def _record(self, conn: Connection, published: list[dict], failure: dict | None) -> None:
+        outbox = self.outbox
+        if published:
+            conn.execute(update(outbox).where(outbox.c.seq == bindparam("row_seq")).values(published_at=bindparam("at")),
+                         published)
+        if failure is not None:
+            conn.execute(update(outbox).where(outbox.c.seq == failure["row_seq"])
+                         .values(attempts=outbox.c.attempts + 1, last_error=failure["error"]))
 
     def run(self, stop: threading.Event, poll_seconds: float = 0.5) -> None:
         backoff = poll_seconds
