@@ -17,7 +17,8 @@ with workflow.unsafe.imports_passed_through():
     from contracts.api.review import PriorAwardRef
     from contracts.workflows import ApplicationCaseInput, DecisionSignal, PayoutStageSignal, ResubmissionSignal
     from workflows.payout_steps import PayoutTracker
-    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, review_through, route_for
+    from workflows.review_steps import (
+        ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, read, review_through, route_for)
 
 
 class CaseOutcome(BaseModel):
@@ -70,12 +71,11 @@ class ApplicationCaseWorkflow:
         """The entity's awards already on the ledger, so exclusivity and per-entity caps count them."""
         entity_id = str(case.facts.get("entity_id") or case.applicant.uscc)
         year = case.facts.get("year")
-        awards = await workflow.execute_activity(
+        awards = await read(
             "payout.prior_awards",
             PriorAwardsQuery(entity_id=entity_id, year=int(year) if isinstance(year, int | str) and str(year).isdigit() else None),
             result_type=PriorAwardList,
             activity_id="prior-awards",
-            **ACTIVITY_OPTIONS,
         )
         return list(awards.root)
 

@@ -21,6 +21,14 @@ from workflows.application_case import ApplicationCaseWorkflow, CaseOutcome
 from workflows.referral_award import ReferralAwardWorkflow, ReferralOutcome
 
 pytestmark = pytest.mark.workflow
+READS = ("policies.review_route", "payout.prior_awards")
+
+
+async def activity_tasks(handle: WorkflowHandle) -> list[str]:
+    """The activities the case ran through Temporal's task queue (local activities are only markers)."""
+    history = await handle.fetch_history()
+    return [event.activity_task_scheduled_event_attributes.activity_type.name for event in history.events
+            if event.HasField("activity_task_scheduled_event_attributes")]
 
 
 async def start_case(env: WorkflowEnvironment, case_id: str = "APP-1") -> WorkflowHandle:
@@ -50,7 +58,10 @@ def test_decision_inbox_applies_an_event_once_keeps_the_first_decision_and_ignor
             await handle.signal("payout_stage_changed", stage("E-paid", "disbursed", amount_fen=150_000))
             outcome = await handle.result()
             assert outcome.status == "completed" and outcome.amount_fen == 150_000
-            await keep(handle, "approved-and-paid")
+            assert await activity_tasks(handle) == ["review.open_task", "review.open_task", "payout.open_plan"], \
+                "the route and the prior awards are read in the workflow task that needs them (local activities)"
+            assert [call for call, _ in stand_ins.calls if call in READS] == ["policies.review_route", "payout.prior_awards"]
+            await keep(handle, "approved-and-paid-reads-local")
 
     asyncio.run(scenario())
 
@@ -193,6 +204,6 @@ def test_payout_tracker_never_steps_a_stage_back_and_waits_for_every_phase_of_a_
             outcome = await handle.result()
             assert outcome.status == "paid" and outcome.disbursed_fen == 3_000_000 and outcome.awards_fen == [1_000_000, 2_000_000]
             assert len(stand_ins.asked("payout.open_plan")) == 1 and len(stand_ins.asked("payout.add_stage")) == 1
-            await keep(handle, "two-phases-paid")
+            await keep(handle, "two-phases-paid-reads-local")
 
     asyncio.run(scenario())
