@@ -1,6 +1,7 @@
 """What intake checks against the policy catalogue before accepting an application."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from infra.errors import FieldError, InvalidRequest
@@ -29,13 +30,18 @@ def check_application(clause_id: str, applicant_kind: str, facts: dict[str, Any]
 
 def with_applicant_identity(clause_id: str, uscc: str, facts: dict[str, Any]) -> dict[str, Any]:
     """The entity a clause's caps count against is the applicant itself: filled in, never someone else."""
-    try:
-        properties = facts_schema(clause_id).get("properties", {})
-    except UnknownClause:
-        return facts
-    if "entity_id" not in properties:
+    if not _counts_an_entity(clause_id):
         return facts
     declared = facts.get("entity_id")
     if declared not in (None, uscc):
         raise InvalidRequest.on("facts.entity_id", "申报主体标识须为申请单位本身的统一社会信用代码")
     return {**facts, "entity_id": uscc}
+
+
+@lru_cache(maxsize=256)  # the catalogue's clauses; an unknown id only churns it
+def _counts_an_entity(clause_id: str) -> bool:
+    """Whether the clause's facts name the entity (generating the schema took a fifth of a submission's time)."""
+    try:
+        return "entity_id" in facts_schema(clause_id).get("properties", {})
+    except UnknownClause:
+        return False
