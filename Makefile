@@ -40,8 +40,11 @@ e2e: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/duixian contracts export
 
+## Benchmarks (print figures, assert nothing): micro figures, then the real processes against side-by-side
+## baselines on SQLite and PostgreSQL (< 10 min; docs/performance.md). BENCH_ARGS=--quick for a smoke run.
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks system $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .hypothesis
