@@ -25,9 +25,10 @@ class FactsBase(BaseModel):
 def choice_field(choice: Choice, *, required: bool = True) -> tuple[Any, Any]:
     described = "；".join(f"{key}={label}" for key, label in choice.values.items())
     annotation = Literal[tuple(choice.values)]
+    labels = {"labels_zh": dict(choice.values)}  # each value's Chinese label, for forms built from the schema
     if required:
-        return annotation, Field(title=choice.title_zh, description=described)
-    return annotation | None, Field(default=None, title=choice.title_zh, description=described)
+        return annotation, Field(title=choice.title_zh, description=described, json_schema_extra=labels)
+    return annotation | None, Field(default=None, title=choice.title_zh, description=described, json_schema_extra=labels)
 
 
 def fact_field(annotation: Any, title: str, hint: str | None = None, *, required: bool = True,

@@ -15,7 +15,7 @@ from infra.settings import Settings, get_settings
 from infra.web import create_service_app
 from services.intake import SERVICE
 from services.intake.adapters.orm import INFRA, IntakeTable
-from services.intake.entrypoints import api, referrals, selection, zones
+from services.intake.entrypoints import api, clauses, criteria, referrals, selection, zones
 from services.intake.service_layer import award_opening
 from services.intake.service_layer.projection import HANDLERS
 
@@ -44,7 +44,8 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
         runtime,
         title="duixian intake 申报受理",
         description="申报单位提交申请、自荐材料; 查询办理状态与办理记录。",
-        routers=[api.router, referrals.router, referrals.internal, zones.router, selection.router],
+        routers=[api.router, referrals.router, referrals.internal, zones.router, selection.router, clauses.router,
+                 criteria.router],
         consumers=[
             ConsumerBinding(projection, InboxHandler(runtime, projection.key, HANDLERS)),
             ConsumerBinding(award_opening_queue, InboxHandler(runtime, award_opening_queue.key, award_opening.HANDLERS)),

@@ -1,12 +1,16 @@
-"""What intake checks against the policy catalogue before accepting an application."""
+"""The policy catalogue at intake: what an application is checked against, and what applicants read
+(each clause's 文号, original text and facts schema, public)."""
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from infra.errors import FieldError, InvalidRequest
+from pydantic import BaseModel, Field
+
+from infra.errors import FieldError, InvalidRequest, NotFound
 from policies.calculator import facts_schema, validate_facts
-from policies.catalogue import load_catalogue
+from policies.catalogue import Clause, load_catalogue
 from policies.errors import FactsInvalid, PolicyError, UnknownClause
 
 
@@ -45,3 +49,57 @@ def _counts_an_entity(clause_id: str) -> bool:
         return "entity_id" in facts_schema(clause_id).get("properties", {})
     except UnknownClause:
         return False
+
+
+class CapPublic(BaseModel):
+    title_zh: str
+    amount_yuan: int | None
+
+
+class ClausePublic(BaseModel):
+    """A clause of the catalogue as an applicant reads it: 文号, clause number, who may apply, the original text."""
+
+    id: str
+    document_number: str
+    document_title: str
+    clause_number: str
+    title_zh: str
+    amount_kind: str
+    applicants: list[str]
+    applicant_note_zh: str
+    departments_zh: list[str]
+    payout_mode: str
+    caps: list[CapPublic]
+    publicity_required: bool
+    effective_from: date | None
+    effective_to: date | None
+    source_excerpt: str = Field(description="条款原文 (摘自政策文件)")
+    notes_zh: list[str]
+
+
+class ClauseDetail(ClausePublic):
+    facts_schema: dict[str, Any] = Field(description="申报事实的 JSON Schema (字段、中文名称、说明、必填项)")
+
+
+def catalogue_page() -> list[ClausePublic]:
+    return [_public(clause) for clause in load_catalogue()]
+
+
+def clause_detail(clause_id: str) -> ClauseDetail:
+    try:
+        clause = load_catalogue().get(clause_id)
+    except UnknownClause:
+        raise NotFound(f"目录中没有条款“{clause_id}”", clause_id=clause_id) from None
+    return ClauseDetail(**_public(clause).model_dump(), facts_schema=facts_schema(clause_id))
+
+
+def _public(clause: Clause) -> ClausePublic:
+    return ClausePublic(
+        id=clause.id, document_number=clause.document_number, document_title=clause.document_title,
+        clause_number=clause.clause_number, title_zh=clause.title_zh, amount_kind=clause.amount_kind,
+        applicants=list(clause.applicants), applicant_note_zh=clause.applicant_note_zh,
+        departments_zh=list(dict.fromkeys(d.name_zh for d in clause.departments)), payout_mode=clause.payout_mode,
+        caps=[CapPublic(title_zh=cap.title_zh, amount_yuan=cap.amount_yuan) for cap in clause.caps],
+        publicity_required=clause.publicity_required, effective_from=clause.effective_from,
+        effective_to=clause.effective_to, source_excerpt=clause.source_excerpt, notes_zh=list(clause.notes_zh),
+    )

@@ -15,7 +15,7 @@ from infra.settings import Settings, get_settings
 from infra.web import create_service_app
 from services.review import SERVICE
 from services.review.adapters.orm import INFRA, ReviewTable
-from services.review.entrypoints import api, selection
+from services.review.entrypoints import api, public, selection
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -41,6 +41,6 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
         title="duixian review 审核办理",
         description="各部门、专家、链长的待办与办理意见; 公示名单与异议。",
         routers=[api.router, api.internal, api.admin, selection.public, selection.router, selection.internal,
-                 selection.admin],
+                 selection.admin, public.router],
         consumers=[ConsumerBinding(checkpoints, InboxHandler(runtime, checkpoints.key, audit_checkpoints.HANDLERS))],
     )

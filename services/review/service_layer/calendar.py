@@ -29,8 +29,13 @@ class CalendarSchedulePublic(BaseModel):
 
 
 def working_day_calendar(uow: UnitOfWork) -> WorkingDayCalendar:
-    rows = uow.session.exec(select(CalendarScheduleRecord))
-    return WorkingDayCalendar([YearSchedule.model_validate(row.body) for row in rows])
+    return WorkingDayCalendar(loaded_schedules(uow))
+
+
+def loaded_schedules(uow: UnitOfWork) -> list[YearSchedule]:
+    """Every year schedule an admin loaded, oldest year first (public too: the portal counts on them)."""
+    rows = uow.session.exec(select(CalendarScheduleRecord).order_by(col(CalendarScheduleRecord.year)))
+    return [YearSchedule.model_validate(row.body) for row in rows]
 
 
 def load_schedule(uow: UnitOfWork, principal: Principal, schedule: YearSchedule) -> CalendarSchedulePublic:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from infra.auth import ROLES
-from tests.security.matrix.scenarios import SCENARIOS, Scenario, listing
+from tests.security.matrix.scenarios import SCENARIOS, Scenario, listing, public_reference
 
 Expect = tuple[int, int]
 
@@ -66,6 +66,11 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS["referral_progress"], (403, 403), {"enterprise": (201, 404)}),
     ("intake", "POST", "/internal/referral-projects/{project_id}/report-requests"): Route(
         SCENARIOS["request_referral_report"], (403, 403), {"workflow": (201, 201)}),
+    # the catalogue is public (any caller, token or not); the criteria form and pre-check need a sign-in
+    ("intake", "GET", "/public/clauses"): Route(public_reference("/public/clauses"), (200, 200)),
+    ("intake", "GET", "/public/clauses/{clause_id}"): Route(SCENARIOS["public_clause"], (200, 200)),
+    ("intake", "GET", "/selection/criteria/{kind}"): Route(listing("/selection/criteria/chain_core"), (200, 200)),
+    ("intake", "POST", "/selection/criteria/{kind}/checks"): Route(SCENARIOS["criteria_check"], (200, 200)),
     ("intake", "POST", "/admin/zone-committees"): Route(SCENARIOS["register_zone_committee"], (403, 403), {"admin": (201, 201)}),
     ("intake", "GET", "/admin/zone-committees"): Route(
         listing("/admin/zone-committees"), (403, 403), {"admin": (200, 200), "auditor": (200, 200)}),
@@ -119,6 +124,8 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS["panel_recommendation"], (403, 403), {"workflow": (201, 409)}),
     ("review", "POST", "/admin/expert-pools"): Route(SCENARIOS["load_expert_pool"], (403, 403), {"admin": (201, 422)}),
     ("review", "GET", "/calendar-schedules"): Route(listing("/calendar-schedules"), (200, 200)),
+    ("review", "GET", "/public/calendar-schedules"): Route(public_reference("/public/calendar-schedules"), (200, 200)),
+    ("review", "POST", "/public/calculations"): Route(SCENARIOS["public_calculation"], (200, 200)),
     ("review", "POST", "/admin/calendar-schedules"): Route(
         SCENARIOS["load_calendar_schedule"], (403, 403), {"admin": (201, 409)}),
     ("payout", "GET", "/payout-plans"): Route(listing("/payout-plans"), (200, 200)),

@@ -550,3 +550,41 @@ def submit_recommendation_list(stack, me: Identity):  # type: ignore[no-untyped-
     body = {"note": "矩阵测试"}
     return (Call("POST", f"/selection/rounds/{own_round.id}/recommendation-lists", body),
             Call("POST", f"/selection/rounds/{other_round.id}/recommendation-lists", body))
+
+
+def _reset_reference_limits() -> None:
+    from services.intake.entrypoints import clauses
+    from services.review.entrypoints import public
+
+    for limit in (clauses.LIST_LIMIT, clauses.READ_LIMIT, public.CALCULATION_LIMIT, public.SCHEDULE_LIMIT):
+        limit.dependency.limiter._buckets.clear()  # type: ignore[attr-defined]
+
+
+def public_reference(path: str) -> Scenario:
+    """Reference data everyone may read, with or without a token."""
+    def calls(stack, me: Identity) -> tuple[Call, Call]:  # type: ignore[no-untyped-def]
+        _reset_reference_limits()
+        return _both(lambda: Call("GET", path))
+    return calls
+
+
+@scenario("public_clause")
+def public_clause(stack, me: Identity):  # type: ignore[no-untyped-def]
+    _reset_reference_limits()
+    return Call("GET", "/public/clauses/ckf2022-8.3"), Call("GET", "/public/clauses/cf2018-12.3")
+
+
+@scenario("public_calculation")
+def public_calculation(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Anyone may ask the calculator; nothing is recorded (own: eligible facts; other: the same for another year)."""
+    _reset_reference_limits()
+    return tuple(Call("POST", "/public/calculations", {"clause_id": "ckf2022-8.3",  # type: ignore[return-value]
+                                                       "facts": {**tech_transfer_facts(year=year), "entity_id": "x"}})
+                 for year in (2025, 2026))
+
+
+@scenario("criteria_check")
+def criteria_check(stack, me: Identity):  # type: ignore[no-untyped-def]
+    """Any signed-in caller may pre-check facts against 10.1 (nothing is recorded)."""
+    body = {"chain_id": "sx_photovoltaic", "facts": {"chain_category": "emerging", "main_revenue_yuan": "800000000"}}
+    return _both(lambda: Call("POST", "/selection/criteria/chain_leader/checks", body))
