@@ -35,23 +35,23 @@ def _length(received: bytes) -> int:
     return next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.startswith(b"content-length:"))
 
 
-def applications_written(stack: Stack) -> int:
+def rows_written(stack: Stack, table: str = "applications") -> int:
     runtime = stack.runtimes["intake"]
     with runtime.db.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(runtime.metadata.tables["applications"])).scalar_one()
+        return conn.execute(select(func.count()).select_from(runtime.metadata.tables[table])).scalar_one()
 
 
 def test_an_unauthenticated_200_mb_upload_is_refused_413_from_its_header_before_the_401(settings, databases):
     with Stack(settings, databases, services=("intake",)) as stack:
         status, error = headers_only(stack.servers["intake"].port, (
-            "POST /applications HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            "POST /referral-projects HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Content-Length: {200 * MIB}\r\n\r\n"))
         assert status == 413, error
         assert error["code"] == "payload_too_large" and "请求体过大" in error["message"]
         assert error["errors"] == [{"field": "body", "reason": "超过 1 MiB 上限"}]
         with stack.client("intake") as client:
             assert client.get("/healthz").status_code == 200
-        assert applications_written(stack) == 0
+        assert rows_written(stack, "referral_projects") == 0
 
 
 def test_a_chunked_upload_without_a_length_is_refused_413_once_it_passes_the_limit(settings, databases):
@@ -61,7 +61,7 @@ def test_a_chunked_upload_without_a_length_is_refused_413_once_it_passes_the_lim
             yield chunk
 
     with Stack(settings, databases, services=("intake",)) as stack, stack.client("intake") as client:
-        response = client.post("/applications", content=stream(), headers={"Content-Type": "application/json"})
+        response = client.post("/referral-projects", content=stream(), headers={"Content-Type": "application/json"})
         assert response.status_code == 413, response.text
         assert response.json()["code"] == "payload_too_large" and response.headers["X-Request-ID"]
         assert client.get("/healthz").status_code == 200
@@ -73,11 +73,13 @@ def test_material_uploads_have_their_own_larger_limit(settings, databases):
         {"filename": "年报.pdf", "content_type": "application/pdf", "content_base64": base64.b64encode(pdf).decode()}]})
     with Stack(settings, databases, services=("intake",)) as stack, stack.client("intake") as client:
         headers = {"Content-Type": "application/json"}
-        assert client.post("/applications", content=body, headers=headers).status_code == 413
-        passed = client.post("/selection/rounds/SEL-X/nominations", content=body, headers=headers)
-        assert passed.status_code == 401, "a 4 MiB nomination passes the body limit and meets authentication"
-        spec = client.get("/openapi.json").json()["paths"]["/selection/rounds/{round_id}/nominations"]["post"]
-        assert spec["x-max-body-bytes"] > 50 * MIB
+        assert client.post("/referral-projects", content=body, headers=headers).status_code == 413
+        for path in ("/selection/rounds/SEL-X/nominations", "/applications", "/applications/APP-X/supplements"):
+            passed = client.post(path, content=body, headers=headers)
+            assert passed.status_code == 401, f"4 MiB with materials to {path} passes the body limit and meets authentication"
+        paths = client.get("/openapi.json").json()["paths"]
+        for path in ("/selection/rounds/{round_id}/nominations", "/applications", "/applications/{application_id}/supplements"):
+            assert paths[path]["post"]["x-max-body-bytes"] > 50 * MIB
 
 
 def test_json_nested_ten_thousand_deep_is_answered_422_in_the_house_format(settings, databases):
@@ -93,4 +95,4 @@ def test_json_nested_ten_thousand_deep_is_answered_422_in_the_house_format(setti
             error = response.json()
             assert error["code"] == "validation_failed" and "嵌套" in error["message"]
             assert error["errors"][0]["field"] == "body"
-        assert applications_written(stack) == 0
+        assert rows_written(stack) == 0

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from policies.registry import load_registry
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
@@ -31,7 +32,7 @@ def test_an_overdue_case_step_reminds_its_department_once_and_can_still_be_decid
         assert not chased("review.task.overdue"), "not before the due date"
         temporal.skip(dt.timedelta(hours=2))
         reminded = eventually(lambda: chased("review.task.overdue"), what="the reminder")
-        assert [e["details"]["task_id"] for e in reminded] == [task["id"]] and CENTER in reminded[0]["summary"]
+        assert [e["details"]["task_id"] for e in reminded] == [task["id"]] and load_registry().organisation_zh(CENTER) in reminded[0]["summary"]
         temporal.skip(allowed * 2)
         assert len(chased("review.task.overdue")) == 1 and not chased("review.task.escalated")
         with stack.client("review", "competent_department", CENTER, region="140400", subject="center-officer") as center:

@@ -180,3 +180,19 @@ class CandidacyMaterial(IntakeTable, table=True):
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     uploaded_by: str = Field(max_length=128)
     uploaded_at: datetime = _when(nullable=False)
+
+
+class ApplicationMaterial(IntakeTable, table=True):
+    """A material file an applicant attached to its application or 补正, kept with its SHA-256."""
+
+    __tablename__ = "application_materials"
+
+    id: str = Field(primary_key=True, max_length=64)
+    application_id: str = Field(index=True, max_length=64, foreign_key="applications.id")
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=100)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    uploaded_by: str = Field(max_length=128)
+    uploaded_at: datetime = _when(nullable=False)

@@ -6,11 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from infra.auth import PrincipalDep
+from infra.body_limits import body_limit
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.intake.domain.application import ApplicationStatus
 from services.intake.service_layer import applications as service
+from services.intake.service_layer import materials
 from services.intake.service_layer.applications import (
     ApplicationPublic,
     ResubmitApplication,
@@ -21,7 +23,8 @@ from services.intake.service_layer.applications import (
 router = APIRouter(prefix="/applications", tags=["applications"], responses=ERROR_RESPONSES)
 
 
-@router.post("", status_code=201, response_model=ApplicationPublic, summary="提交申请")
+@router.post("", status_code=201, response_model=ApplicationPublic, summary="提交申请 (可附材料)",
+             openapi_extra=body_limit(materials.BODY_BYTES))
 def submit(body: SubmitApplication, principal: PrincipalDep, uow: UowDep, idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.submit_application(uow, principal, body), status_code=201)
 
@@ -39,7 +42,7 @@ def list_applications(
 
 @router.get("/{application_id}", response_model=ApplicationPublic, summary="申请状态")
 def get_application(application_id: str, principal: PrincipalDep, uow: UowDep) -> ApplicationPublic:
-    return service.public(service.get_application(uow, principal, application_id))
+    return service.detail(uow, service.get_application(uow, principal, application_id))
 
 
 @router.get("/{application_id}/timeline", response_model=list[TimelineEntryPublic], summary="办理记录")
@@ -48,7 +51,7 @@ def get_timeline(application_id: str, principal: PrincipalDep, uow: UowDep) -> l
 
 
 @router.post("/{application_id}/supplements", status_code=201, response_model=ApplicationPublic,
-             summary="提交补正材料 (审核部门要求补正后)")
+             summary="提交补正材料 (审核部门要求补正后)", openapi_extra=body_limit(materials.BODY_BYTES))
 def resubmit(application_id: str, body: ResubmitApplication, principal: PrincipalDep, uow: UowDep,
              idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: service.resubmit(uow, principal, application_id, body), status_code=201)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -11,15 +12,17 @@ from sqlmodel import col, select
 from contracts.common import ApplicantRef
 from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
+from contracts.events.selection import MaterialRef
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, NotFound
 from infra.uow import UnitOfWork
 from policies.registry import load_registry
 from policies.text import Note
-from services.intake.adapters.orm import Application, TimelineEntry
+from services.intake.adapters.orm import Application, ApplicationMaterial, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
 from services.intake.service_layer import clauses
+from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, store_rows
 from services.intake.service_layer.scope import application_filter
 
 APPLICANT_ROLES = frozenset({"enterprise", "zone_committee"})
@@ -30,11 +33,13 @@ class SubmitApplication(BaseModel):
     clause_id: str = Field(max_length=64, description="申报条款标识, 见 duixian policy list")
     applicant: ApplicantRef
     facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 各条款所需字段见条款说明")
+    materials: list[MaterialUpload] = Uploads
 
 
 class ResubmitApplication(BaseModel):
     facts: dict[str, Any] | None = Field(default=None, description="补正后的完整申报事实; 省略则不变")
     note: Note = Field(default="", max_length=2000, description="补正说明 (所补材料、更正事项)")
+    materials: list[MaterialUpload] = Uploads
 
 
 class ApplicationPublic(BaseModel):
@@ -46,6 +51,7 @@ class ApplicationPublic(BaseModel):
     status_label: str
     submitted_at: datetime
     updated_at: datetime
+    materials: list[MaterialRef] = Field(default_factory=list, description="申请及补正时所附材料 (文件名、大小、SHA-256)")
 
 
 class TimelineEntryPublic(BaseModel):
@@ -74,6 +80,7 @@ def open_application(
     Used by an applicant's submission and by events that entitle someone to an award."""
     facts = clauses.with_applicant_identity(command.clause_id, command.applicant.uscc, command.facts)
     clauses.check_application(command.clause_id, command.applicant.kind, facts)
+    files = decoded(command.materials)
     command = command.model_copy(update={"facts": facts})
     now = utcnow()
     application = Application(
@@ -90,6 +97,8 @@ def open_application(
         updated_at=now,
     )
     uow.session.add(application)
+    uow.session.flush()
+    refs = store_rows(uow, opened_by, files, partial(ApplicationMaterial, application_id=application.id))
     envelope = uow.publish(
         ApplicationSubmitted(
             application_id=application.id,
@@ -100,9 +109,11 @@ def open_application(
         ),
         correlation_id=application.id,
     )
-    add_timeline(uow, envelope, note or f"{command.applicant.name} 提交申请 ({command.clause_id})")
-    uow.audit("application.submit", "application", application.id, after=public(application).model_dump(mode="json"))
-    return public(application)
+    add_timeline(uow, envelope, note or f"{command.applicant.name} 提交申请 ({command.clause_id})",
+                 {"materials": [r.model_dump() for r in refs]} if refs else None)
+    result = public(application, refs)
+    uow.audit("application.submit", "application", application.id, after=result.model_dump(mode="json"))
+    return result
 
 
 def resubmit(uow: UnitOfWork, principal: Principal, application_id: str, command: ResubmitApplication) -> ApplicationPublic:
@@ -113,21 +124,23 @@ def resubmit(uow: UnitOfWork, principal: Principal, application_id: str, command
     if application.status != ApplicationStatus.SUPPLEMENT_REQUESTED:
         raise Conflict(f"当前状态为「{STATUS_LABELS[ApplicationStatus(application.status)]}」，无需补正",
                        status=application.status)
-    before = public(application).model_dump(mode="json")
+    before = detail(uow, application).model_dump(mode="json")
     facts = application.facts
     if command.facts is not None:
         facts = clauses.with_applicant_identity(application.clause_id, application.applicant_uscc, command.facts)
         clauses.check_application(application.clause_id, application.applicant_kind, facts)
+    files = decoded(command.materials)
     now = utcnow()
     application.facts, application.status, application.updated_at = facts, ApplicationStatus.UNDER_REVIEW, now
     uow.session.add(application)
+    refs = store_rows(uow, principal.subject, files, partial(ApplicationMaterial, application_id=application.id))
     envelope = uow.publish(
         ApplicationResubmitted(application_id=application.id, facts=facts, note=command.note, resubmitted_at=now),
         correlation_id=application.id,
     )
     add_timeline(uow, envelope, f"提交补正材料{('：' + command.note) if command.note else ''}",
-                 {"facts_changed": command.facts is not None})
-    result = public(application)
+                 {"facts_changed": command.facts is not None, "materials": [r.model_dump() for r in refs]})
+    result = detail(uow, application)
     uow.audit("application.resubmit", "application", application.id, before=before, after=result.model_dump(mode="json"))
     return result
 
@@ -152,7 +165,7 @@ def list_applications(
         query = query.where(condition)
     if status is not None:
         query = query.where(Application.status == status)
-    return [public(row) for row in uow.session.exec(query)]
+    return [detail(uow, row) for row in uow.session.exec(query)]
 
 
 def timeline(uow: UnitOfWork, principal: Principal, application_id: str) -> list[TimelineEntryPublic]:
@@ -197,7 +210,14 @@ def add_timeline(uow: UnitOfWork, envelope: EventEnvelope, summary: str, details
     )
 
 
-def public(application: Application) -> ApplicationPublic:
+def detail(uow: UnitOfWork, application: Application) -> ApplicationPublic:
+    """The application with every material attached to it so far."""
+    rows = uow.session.exec(select(ApplicationMaterial).where(ApplicationMaterial.application_id == application.id)
+                            .order_by(col(ApplicationMaterial.uploaded_at), col(ApplicationMaterial.id)))
+    return public(application, [material_ref(row) for row in rows])
+
+
+def public(application: Application, materials: list[MaterialRef] | None = None) -> ApplicationPublic:
     status = ApplicationStatus(application.status)
     return ApplicationPublic(
         id=application.id,
@@ -213,4 +233,5 @@ def public(application: Application) -> ApplicationPublic:
         status_label=STATUS_LABELS[status],
         submitted_at=application.submitted_at,
         updated_at=application.updated_at,
+        materials=materials or [],
     )

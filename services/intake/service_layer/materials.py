@@ -1,4 +1,4 @@
-"""Files an enterprise attaches to its self-nomination or 补正 (PDF, PNG, JPEG), base64 in the JSON body.
+"""Files an applicant attaches to its application, self-nomination or 补正 (PDF, PNG, JPEG), base64 in the JSON body.
 
 Limits: 10 MB a file, 20 files and 50 MB in all per request; the route's body limit (BODY_BYTES) is
 what those files take in base64 plus the usual allowance for the rest of the request.
@@ -9,6 +9,8 @@ import base64
 import binascii
 import hashlib
 import uuid
+from collections.abc import Callable
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -20,7 +22,9 @@ from infra.clock import utcnow
 from infra.errors import InvalidRequest
 from infra.uow import UnitOfWork
 from policies.text import Text
-from services.intake.adapters.orm import CandidacyMaterial
+from services.intake.adapters.orm import ApplicationMaterial, CandidacyMaterial
+
+Material = CandidacyMaterial | ApplicationMaterial
 
 MAX_FILE_BYTES = 10 * MIB
 MAX_FILES = 20
@@ -63,18 +67,24 @@ def _decoded(index: int, material: MaterialUpload) -> tuple[MaterialUpload, byte
 
 def store(uow: UnitOfWork, principal: Principal, candidacy_id: str,
           materials: list[tuple[MaterialUpload, bytes]]) -> list[MaterialRef]:
+    return store_rows(uow, principal.subject, materials, partial(CandidacyMaterial, candidacy_id=candidacy_id))
+
+
+def store_rows(uow: UnitOfWork, uploaded_by: str, materials: list[tuple[MaterialUpload, bytes]],
+               row_of: Callable[..., Material]) -> list[MaterialRef]:
+    """One row per file (`row_of` names its table and owner: a candidacy's or an application's)."""
     refs = []
     for material, content in materials:
-        row = CandidacyMaterial(
-            id=f"MAT-{uuid.uuid4().hex[:16].upper()}", candidacy_id=candidacy_id, filename=material.filename,
+        row = row_of(
+            id=f"MAT-{uuid.uuid4().hex[:16].upper()}", filename=material.filename,
             content_type=material.content_type, size_bytes=len(content), sha256=hashlib.sha256(content).hexdigest(),
-            content=content, uploaded_by=principal.subject, uploaded_at=utcnow(),
+            content=content, uploaded_by=uploaded_by, uploaded_at=utcnow(),
         )
         uow.session.add(row)
         refs.append(material_ref(row))
     return refs
 
 
-def material_ref(row: CandidacyMaterial) -> MaterialRef:
+def material_ref(row: Material) -> MaterialRef:
     return MaterialRef(file_id=row.id, filename=row.filename, content_type=row.content_type,
                        size_bytes=row.size_bytes, sha256=row.sha256)

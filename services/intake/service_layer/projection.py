@@ -22,6 +22,7 @@ from contracts.events.selection import (
     PublicityOpened,
 )
 from policies.calendar import SHANGHAI
+from policies.registry import load_registry
 from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
@@ -31,6 +32,11 @@ from services.intake.service_layer import selection
 from services.intake.service_layer.applications import add_timeline
 
 DECISION_LABELS = {"approve": "审核通过", "reject": "审核不通过"}
+
+
+def _zh(organisation: str) -> str:
+    """An organisation as the timeline's readers (applicants among them) know it: 长治市科技局, not its id."""
+    return load_registry().organisation_zh(organisation)
 
 
 def _advance(uow: UnitOfWork, case_id: str, status: ApplicationStatus) -> None:
@@ -60,7 +66,9 @@ def on_task_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     _advance(uow, event.case_id, ApplicationStatus.UNDER_REVIEW)
     if event.kind == "completeness_check":  # reopened after 补正 it stays 已补正 until the office decides
         selection.set_status(uow, event.case_id, "recommended", keep=("resubmitted",))
-    add_timeline(uow, envelope, f"待办「{event.title}」已派发至 {event.assignee_org}", {"task_id": event.task_id})
+    add_timeline(uow, envelope, f"待办「{event.title}」已派发至 {_zh(event.assignee_org)}",
+                 {"task_id": event.task_id, "assignee_org": event.assignee_org, "assignee_role": event.assignee_role,
+                  "due_at": event.due_at.isoformat() if event.due_at else None})
 
 
 def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
@@ -179,12 +187,13 @@ def on_candidate_published(uow: UnitOfWork, envelope: EventEnvelope) -> None:
 
 def on_task_overdue(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = TaskOverdue.model_validate(envelope.payload)
-    add_timeline(uow, envelope, f"待办「{event.title}」已超过办理时限，已提醒 {event.assignee_org}", {"task_id": event.task_id})
+    add_timeline(uow, envelope, f"待办「{event.title}」已超过办理时限，已提醒 {_zh(event.assignee_org)}",
+                 {"task_id": event.task_id, "assignee_org": event.assignee_org})
 
 
 def on_task_escalated(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = TaskEscalated.model_validate(envelope.payload)
-    add_timeline(uow, envelope, f"待办「{event.title}」提醒后仍未办理，已上报 {event.supervising_org} 督办",
+    add_timeline(uow, envelope, f"待办「{event.title}」提醒后仍未办理，已上报 {_zh(event.supervising_org)} 督办",
                  {"task_id": event.task_id, "supervising_org": event.supervising_org})
 
 

@@ -226,7 +226,7 @@ def nominate(uow: UnitOfWork, principal: Principal, round_id: str, command: Nomi
     envelope = uow.publish(CandidateNominated(candidacy=reference(candidacy), materials=refs, nominated_at=now),
                            correlation_id=candidacy.id)
     add_timeline(uow, envelope, f"{candidacy.enterprise_name} 自荐为{chain.name_zh}{KIND_ZH[candidacy.kind]}企业，"
-                                f"提交至 {organisation}", {"materials": [r.model_dump() for r in refs]})
+                                f"提交至 {registry.organisation_zh(organisation)}", {"materials": [r.model_dump() for r in refs]})
     result = public(uow, candidacy)
     uow.audit("selection.nominate", "candidacy", candidacy.id, after=reference(candidacy).model_dump(mode="json"))
     return result
@@ -293,7 +293,7 @@ def submit_list(uow: UnitOfWork, principal: Principal, round_id: str, command: S
         uow.session.add(TimelineEntry(
             case_id=candidacy.id, event_id=str(envelope.id), event_type=envelope.type, occurred_at=envelope.occurred_at,
             actor=principal.subject, role=principal.role, organisation=principal.organisation,
-            summary=f"{principal.organisation} 报送推荐名单（{len(listed)}家）至省链长办，抄送链长牵头单位", details={}))
+            summary=f"{load_registry().organisation_zh(principal.organisation)} 报送推荐名单（{len(listed)}家）至省链长办，抄送链长牵头单位", details={}))
     uow.audit("selection.list.submit", "selection_round", round_id,
               after={"organisation": principal.organisation, "candidacy_ids": [c.id for c in listed], "note": command.note})
     return ListPublic(round_id=round_id, organisation=principal.organisation, candidacy_ids=[c.id for c in listed],
