@@ -77,9 +77,10 @@ def nesting_exceeds(body: bytes, depth_limit: int) -> bool:
 class BodyLimits:
     """ASGI middleware: outermost, so it runs before authentication and before any body is parsed."""
 
-    def __init__(self, app: ASGIApp, limits: Iterable[RouteLimit] = ()) -> None:
+    def __init__(self, app: ASGIApp, limits: Iterable[RouteLimit] = (), *, json_depth: bool = True) -> None:
         self.app = app
         self.limits = list(limits)
+        self.json_depth = json_depth  # off where bodies are forms with files, whose bytes are not JSON
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,7 +103,7 @@ class BodyLimits:
                 await _too_large(scope, send, limit)
                 return
             more = message.get("more_body", False)
-        if nesting_exceeds(body, MAX_JSON_DEPTH):
+        if self.json_depth and nesting_exceeds(body, MAX_JSON_DEPTH):
             await _refuse(scope, send, 422, ErrorResponse(
                 code="validation_failed", message=f"请求体嵌套层数过多: JSON 最多嵌套 {MAX_JSON_DEPTH} 层",
                 errors=[FieldError(field="body", reason=f"嵌套超过 {MAX_JSON_DEPTH} 层")]))

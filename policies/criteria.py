@@ -53,7 +53,8 @@ class _Facts(BaseModel):
 
     entity_id: Text | None = Field(default=None, title="企业标识（统一社会信用代码）")
     chain_id: Text | None = Field(default=None, title="所属产业链")
-    chain_category: ChainCategory | None = Field(default=None, title="产业链类别（未登记时须给出）")
+    chain_category: ChainCategory | None = Field(default=None, title="产业链类别（未登记时须给出）",
+                                                 json_schema_extra={"labels_zh": CHAIN_CATEGORY_ZH})
 
 
 class Platform(BaseModel):
@@ -82,13 +83,15 @@ class LeaderFacts(_Facts):
 
 
 class CoreFacts(_Facts):
-    core_type: CoreType = Field(title="“链核”类型：core_supplier=核心配套类；potential_leader=潜在链主类")
+    core_type: CoreType = Field(title="“链核”类型：core_supplier=核心配套类；potential_leader=潜在链主类",
+                                json_schema_extra={"labels_zh": CORE_TYPE_ZH})
     main_revenue_yuan: Yuan = Field(title="上一年度主营业务收入（元）")
     trade_with_leader_yuan: Yuan | None = Field(default=None, title="与所属产业链“链主”企业年度产品交易额（元）")
     chain_enterprise_trades: list[Counterparty] | None = Field(default=None, title="与同链条链上其他企业的年度产品交易额")
     masters_key_technology: StrictBool | None = Field(default=None, title="掌握产业链关键技术或具有核心基础产品")
     honours: list[Literal["national_little_giant", "national_single_champion", "provincial_specialised_sme",
-                          "provincial_little_giant"]] = Field(default=[], title="获得称号（优先考虑）")
+                          "provincial_little_giant"]] = Field(default=[], title="获得称号（优先考虑）",
+                                                              json_schema_extra={"labels_zh": HONOUR_ZH})
 
 
 class MemberFacts(_Facts):

@@ -32,8 +32,10 @@ def choice_field(choice: Choice, *, required: bool = True) -> tuple[Any, Any]:
 
 
 def fact_field(annotation: Any, title: str, hint: str | None = None, *, required: bool = True,
-               **constraints: Any) -> tuple[Any, Any]:
-    extra = {"hint_zh": hint} if hint else None
+               labels: dict[str, str] | None = None, condition: bool = False, **constraints: Any) -> tuple[Any, Any]:
+    """A fact; `labels` names each value of a choice in Chinese (labels_zh in the schema, for forms);
+    `condition`: an eligibility condition of the clause (a yes/no the applicant confirms)."""
+    extra = {key: value for key, value in (("hint_zh", hint), ("labels_zh", labels), ("condition", condition)) if value} or None
     if required:
         return annotation, Field(title=title, description=hint, json_schema_extra=extra, **constraints)
     return annotation | None, Field(default=None, title=title, description=hint, json_schema_extra=extra,
@@ -59,7 +61,7 @@ def facts_model(clause: Clause) -> type[BaseModel]:
     for choice in clause.categorical_facts:
         fields[choice.fact] = choice_field(choice)
     for condition in clause.conditions:
-        fields[condition.fact] = fact_field(StrictBool, condition.label_zh, required=condition.when is None)
+        fields[condition.fact] = fact_field(StrictBool, condition.label_zh, required=condition.when is None, condition=True)
     for flag in clause.priority_flags:
         fields[flag.fact] = fact_field(StrictBool, flag.label_zh, "优先支持情形（可选）", required=False)
     kind_fields = kind_of(clause).fields(clause)

@@ -61,8 +61,15 @@ def test_a_subject_listed_twice_is_refused():
 
 
 def test_visitors_see_the_public_navigation_and_the_signed_in_their_account():
-    assert [item.path for item in navigation(None)] == ["/", "/public/publicities"]
+    assert [item.path for item in navigation(None)] == ["/", "/public/publicities", "/policies", "/calculator"]
     assert "/account" in [item.path for item in navigation("enterprise")]
+
+
+def test_an_enterprise_reaches_its_workspace_from_the_navigation_and_nobody_else_sees_it():
+    workspace = ["/enterprise/applications", "/enterprise/selection", "/enterprise/referrals"]
+    assert [p for p in (item.path for item in navigation("enterprise")) if p.startswith("/enterprise/")] == workspace
+    for other in (None, "officials", "finance", "cockpit", "admin"):
+        assert not [item for item in navigation(other) if item.path.startswith("/enterprise/")], other
 
 
 def test_the_objection_form_names_each_missing_or_malformed_field_in_chinese():

@@ -15,6 +15,8 @@ from policies.errors import FieldProblem, NotEligible
 from policies.money import Yuan, exact, pct
 
 PHASE_ZH = {"one_off": "一次性奖励", "phase_1": "第一阶段奖励", "phase_2": "第二阶段奖励"}
+PHASE_CHOICES = {"one_off": "完成全部投资且投产的一次性奖励", "phase_1": "完成部分投资且投产",
+                 "phase_2": "完成全部投资且投产后的剩余部分"}
 
 
 def fields(clause: Clause) -> dict[str, Any]:
@@ -23,7 +25,7 @@ def fields(clause: Clause) -> dict[str, Any]:
         calc.fai_threshold.fact: fact_field(Yuan, calc.fai_threshold.title_zh),
         "completed_fai_yuan": fact_field(Yuan, "项目已完成固定资产投资额（元，累计）"),
         "phase": fact_field(Literal["one_off", "phase_1", "phase_2"], "申请阶段",
-                            "one_off=完成全部投资且投产的一次性奖励；phase_1=完成部分投资且投产；phase_2=完成全部投资且投产后的剩余部分"),
+                            "；".join(f"{k}={v}" for k, v in PHASE_CHOICES.items()), labels=PHASE_CHOICES),
         "investment_complete": fact_field(StrictBool, "已完成全部投资"),
         "in_production": fact_field(StrictBool, "项目已投产"),
         "phase_1_completed_fai_yuan": fact_field(

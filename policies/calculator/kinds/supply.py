@@ -43,7 +43,7 @@ def fields(clause: Clause) -> dict[str, Any]:
     base = clause.calculation.base_year
     return {
         "option": fact_field(Literal["new_supplier", "stock_uplift", "rate_uplift"], "奖励方式（三选一）",
-                             "；".join(f"{k}={v}" for k, v in OPTION_ZH.items())),
+                             "；".join(f"{k}={v}" for k, v in OPTION_ZH.items()), labels=OPTION_ZH),
         "base_year_suppliers": fact_field(list[SupplierTrade], f"基年（{base}年）协作配套企业及交易额",
                                           "new_supplier 方式必填", required=False),
         "prior_year_suppliers": fact_field(list[SupplierTrade], "申报年度上一年协作配套企业及交易额",

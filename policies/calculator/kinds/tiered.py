@@ -21,7 +21,8 @@ def fields(clause: Clause) -> dict[str, Any]:
     if calc.table_by:
         by = calc.table_by
         out[by.fact] = (Literal[tuple(by.tables)], Field(
-            title=by.title_zh, description="；".join(f"{k}={by.labels[k]}（{t}）" for k, t in by.tables.items())))
+            title=by.title_zh, description="；".join(f"{k}={by.labels[k]}（{t}）" for k, t in by.tables.items()),
+            json_schema_extra={"labels_zh": {k: f"{by.labels[k]}（{t}）" for k, t in by.tables.items()}}))
     out[calc.basis.name] = fact_field(PositiveYuan, calc.basis.title_zh, calc.basis.hint_zh)
     return out
 

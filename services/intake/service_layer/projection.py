@@ -78,7 +78,8 @@ def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         if event.kind == "completeness_check":
             selection.set_status(uow, event.case_id, "supplement_requested")
         add_timeline(uow, envelope, f"要求补正: {event.reason}；所缺材料或事项: {'；'.join(event.missing_items)}",
-                     {"task_id": event.task_id, "decision": event.decision, "missing_items": event.missing_items})
+                     {"task_id": event.task_id, "decision": event.decision, "reason": event.reason,
+                      "missing_items": event.missing_items})
         return
     status = ApplicationStatus.APPROVED if event.decision == "approve" else ApplicationStatus.REJECTED
     _advance(uow, event.case_id, status)

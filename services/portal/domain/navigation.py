@@ -35,6 +35,11 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("首页", HOME),
     NavItem("公示公告", "/public/publicities"),
+    NavItem("政策目录", "/policies"),
+    NavItem("政策计算器", "/calculator"),
+    NavItem("我的申报", "/enterprise/applications", frozenset({"enterprise"})),
+    NavItem("链主链核自荐", "/enterprise/selection", frozenset({"enterprise"})),
+    NavItem("引荐项目", "/enterprise/referrals", frozenset({"enterprise"})),
     NavItem("我的账号", "/account", frozenset({"enterprise", "officials", "finance", "cockpit", "admin"})),
 )
 

@@ -16,20 +16,24 @@ from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from contracts.topology import topology
+from infra.body_limits import BodyLimits, declared_limits
 from infra.db import Database
 from infra.logging import configure_logging
 from infra.runtime import ServiceRuntime
 from infra.tables import add_infra_tables
 from infra.settings import Settings, get_settings
 from infra.signing import SigningKey, keys_dir, load_or_create
-from policies.calendar import WorkingDayCalendar
 from services.portal import SERVICE
+from services.portal.adapters.calendar import ReviewCalendar
+from services.portal.adapters.drafts import DraftStore
 from services.portal.adapters.oidc import oidc_client
 from services.portal.adapters.orm import metadata
 from services.portal.adapters.services import ServiceClients, ServiceUnavailable
 from services.portal.adapters.sessions import SessionStore
 from services.portal.domain.directory import Directory
 from services.portal.entrypoints import auth, home, public, system
+from services.portal.entrypoints import applications, nominations, policies, referrals
+from services.portal.entrypoints.forms import NotAnEnterprise
 from services.portal.entrypoints.pages import SignInRequired, error_page
 from services.portal.entrypoints.security import CsrfRefused, SecurityHeadersMiddleware, SessionMiddleware, session_expired, verify_csrf
 
@@ -59,8 +63,9 @@ class Portal:
     key: SigningKey
     keys_dir: Path
     clients: ServiceClients
-    calendar: WorkingDayCalendar
+    calendar: ReviewCalendar  # review's working days: the statutory calendar plus the years admins loaded there
     oidc: object
+    drafts: DraftStore
 
 
 def build_portal(runtime: ServiceRuntime) -> Portal:
@@ -69,8 +74,9 @@ def build_portal(runtime: ServiceRuntime) -> Portal:
     store = SessionStore(runtime.db, idle=dt.timedelta(seconds=settings.portal_session_idle_seconds),
                          absolute=dt.timedelta(seconds=settings.portal_session_absolute_seconds))
     key = load_or_create(keys_dir(settings), SIGNING_KEY_NAME)
-    return Portal(runtime, settings, directory, store, key, keys_dir(settings), ServiceClients(settings, key),
-                  WorkingDayCalendar(), oidc_client(settings))
+    clients = ServiceClients(settings, key)
+    return Portal(runtime, settings, directory, store, key, keys_dir(settings), clients, ReviewCalendar(clients),
+                  oidc_client(settings), DraftStore(runtime.db))
 
 
 def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
@@ -95,6 +101,10 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (system.router, auth.router, home.router, public.router):
         app.include_router(router)
+    for router in (policies.router, applications.router, nominations.router, referrals.router):
+        app.include_router(router)
+    # Bodies are bounded before anything reads them (forms with files: the routes' own limits); not JSON here.
+    app.add_middleware(BodyLimits, limits=declared_limits(app.routes), json_depth=False)
     _add_error_pages(app)
     return app
 
@@ -104,6 +114,10 @@ def _add_error_pages(app: FastAPI) -> None:
     async def csrf_refused(request: Request, error: CsrfRefused) -> Response:
         return error_page(request, 403, "请求已被拒绝",
                           "表单已失效或来源无法确认（缺少安全校验码）。请返回上一页，刷新后重新提交。")
+
+    @app.exception_handler(NotAnEnterprise)
+    async def not_an_enterprise(request: Request, error: NotAnEnterprise) -> Response:
+        return error_page(request, 403, "仅限企业办理", "该页面供申报企业使用；您的账号不是企业账号。")
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, error: SignInRequired) -> Response:
