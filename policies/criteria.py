@@ -60,8 +60,9 @@ class _Facts(BaseModel):
 class Platform(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: Text = Field(min_length=1)
-    level: Literal["national", "provincial", "city", "other"]
+    name: Text = Field(min_length=1, title="平台名称")
+    level: Literal["national", "provincial", "city", "other"] = Field(
+        title="级别", json_schema_extra={"labels_zh": {"national": "国家级", "provincial": "省级", "city": "市级", "other": "其他"}})
 
 
 class Counterparty(BaseModel):

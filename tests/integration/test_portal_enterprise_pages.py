@@ -5,7 +5,6 @@ sent), 我的申报 (department, working days left on review's calendar), 补正
 its pre-check, and referral projects."""
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import re

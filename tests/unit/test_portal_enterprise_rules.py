@@ -101,3 +101,16 @@ def test_a_case_waits_at_the_department_of_each_undecided_task_until_the_last_da
     request = timeline.supplement_request(asked)
     assert (request.reason, request.missing_items, request.department) == ("缺登记证明", ["技术合同登记证明"], "长治市科技局")
     assert timeline.supplement_request(asked + [entry("intake.application.resubmitted")]) is None
+
+
+def test_a_column_with_choices_takes_the_chinese_label_or_the_value():
+    from policies.criteria import LeaderFacts
+
+    field = by_name(LeaderFacts.model_json_schema(), hidden=("entity_id", "chain_id"))["innovation_platforms"]
+    assert [c.heading for c in field.columns] == ["平台名称", "级别（国家级、省级、市级、其他）"]
+    form = read([field], {"innovation_platforms": "山西省光伏工程技术研究中心 省级\n国家光伏质检中心，national"})
+    assert facts_of(form) == {"innovation_platforms": [{"name": "山西省光伏工程技术研究中心", "level": "provincial"},
+                                                       {"name": "国家光伏质检中心", "level": "national"}]}
+    wrong = read([field], {"innovation_platforms": "某中心 县级"})
+    facts_of(wrong)
+    assert wrong.errors["innovation_platforms"] == "第1行的级别应为国家级、省级、市级、其他之一"

@@ -17,6 +17,7 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, NotFound
 from infra.uow import UnitOfWork
+from policies.catalogue import load_catalogue
 from policies.registry import load_registry
 from policies.text import Note
 from services.intake.adapters.orm import Application, ApplicationMaterial, TimelineEntry
@@ -109,7 +110,9 @@ def open_application(
         ),
         correlation_id=application.id,
     )
-    add_timeline(uow, envelope, note or f"{command.applicant.name} 提交申请 ({command.clause_id})",
+    clause = load_catalogue().get(command.clause_id)  # known: check_application passed
+    add_timeline(uow, envelope, note or f"{command.applicant.name} 提交申请：{clause.document_number} 第{clause.clause_number}条"
+                                        f" {clause.title_zh}",
                  {"materials": [r.model_dump() for r in refs]} if refs else None)
     result = public(application, refs)
     uow.audit("application.submit", "application", application.id, after=result.model_dump(mode="json"))

@@ -21,6 +21,11 @@ class Column:
     name: str
     label: str
     kind: Kind
+    choices: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}（{'、'.join(label for _, label in self.choices)}）" if self.choices else self.label
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,7 @@ def _kind(name: str, prop: Mapping[str, Any], definitions: Mapping[str, Any]) ->
             labels = prop.get("labels_zh") or {}
             return "choices", tuple((value, labels.get(value, value)) for value in items["enum"]), ()
         item = definitions.get(items.get("$ref", "").rsplit("/", 1)[-1], items)
-        columns = tuple(Column(n, str(p.get("title") or n), _kind(n, p, definitions)[0])
+        columns = tuple(Column(n, str(p.get("title") or n), *_kind(n, p, definitions)[:2])
                         for n, p in item.get("properties", {}).items())
         return "rows", (), columns
     if "boolean" in types:
@@ -201,11 +206,20 @@ def _row(f: FormField, line: str, number: int) -> dict[str, Any]:
         raise ValueError(f"第{number}行应有{len(f.columns)}项（{names}），用空格或“，”分隔")
     row: dict[str, Any] = {}
     for column, cell in zip(f.columns, cells):
-        try:
-            row[column.name] = _decimal(cell, money=True) if column.kind == "money" else cell
-        except ValueError:
-            raise ValueError(f"第{number}行的{column.label}应为金额（元）") from None
+        row[column.name] = _cell(column, cell, number)
     return row
+
+
+def _cell(column: Column, cell: str, number: int) -> str:
+    if column.choices:  # a value or its Chinese label
+        value = next((v for v, label in column.choices if cell in (v, label)), None)
+        if value is None:
+            raise ValueError(f"第{number}行的{column.label}应为{'、'.join(label for _, label in column.choices)}之一")
+        return value
+    try:
+        return _decimal(cell, money=True) if column.kind == "money" else cell
+    except ValueError:
+        raise ValueError(f"第{number}行的{column.label}应为金额（元）") from None
 
 
 def _all(form: Mapping[str, Any], name: str) -> list[Any]:
@@ -228,7 +242,8 @@ def as_values(fields: list[FormField], facts: Mapping[str, Any]) -> dict[str, st
         elif f.kind == "choices":
             values[f.name] = [str(v) for v in value]
         elif f.kind == "rows":
-            values[f.name] = "\n".join("，".join(str(row.get(c.name, "")) for c in f.columns) for row in value)
+            values[f.name] = "\n".join("，".join(str(dict(c.choices).get(row.get(c.name), row.get(c.name, ""))) for c in f.columns)
+                                       for row in value)
         else:
             values[f.name] = str(value)
     return values
