@@ -9,40 +9,13 @@ import re
 import httpx
 import pytest
 
-from tests.support.browser import RequestLog, chromium, screenshots, serious_accessibility_violations
+from tests.support.browser import RequestLog, screenshots, serious_accessibility_violations
 from tests.support.portal import age_session, open_publicity, sign_in
-from tests.support.processes import SystemUnderTest
 
 pytestmark = pytest.mark.e2e
 ENTERPRISE = "长治示例科技有限公司"
 OFFICIAL = "王明（市外国专家服务中心）"
 COOKIE = "duixian_session"
-
-
-@pytest.fixture(scope="module")
-def system(tmp_path_factory, amqp_url):  # type: ignore[no-untyped-def]
-    system = SystemUnderTest(tmp_path_factory.mktemp("portal") / "data", amqp_url)
-    try:
-        system.start()
-    except Exception:
-        print(system.log())
-        system.stop()
-        raise
-    yield system
-    system.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def context(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900})
-    yield context
-    context.close()
 
 
 def session_cookie(context) -> dict | None:  # type: ignore[no-untyped-def]
