@@ -292,6 +292,29 @@ def test_a_nomination_is_pre_checked_then_submitted_with_its_materials_and_follo
         assert "自荐已提交" in page and "长治市工信局" in page and "营业执照.pdf" in page
         assert "已自荐, 待市级遴选推荐" in page
 
+        # The office asks for a supplement at the completeness check; the enterprise answers with a file.
+        candidacy_id = sent.headers["location"].split("/")[-1].split("?")[0]
+        office = "140000.province_chain_office"
+        with system.client("review", "workflow", "duixian", subject="duixian-worker") as worker:
+            task = worker.post("/internal/tasks", json={"case_id": candidacy_id, "kind": "completeness_check",
+                                                        "title": "完整性核查", "assignee_role": "province_chain_office",
+                                                        "assignee_org": office}).json()
+        with system.client("review", "province_chain_office", office, region="140000", subject="office-1") as checker:
+            asked = checker.post(f"/tasks/{task['task_id']}/decision", json={
+                "decision": "supplement", "reason": "缺审计报告", "missing_items": ["近三年审计报告"]})
+            assert asked.status_code == 201, asked.text
+        location = f"/enterprise/selection/candidacies/{candidacy_id}"
+        asked_page = eventually(lambda: (p := browser.get(location).text) and "补正要求" in p and p, what="the 补正 request")
+        assert '<ul id="missing-items"><li>近三年审计报告</li></ul>' in asked_page and "山西省链长办" in text(asked_page)
+        answer = {"csrf_token": CSRF_TOKEN, "submission_id": hidden(asked_page, "submission_id"), **facts}
+        nothing = browser.post(f"{location}/resubmission", data=answer)
+        assert nothing.status_code == 422 and field_error(nothing.text, "materials") == "请上传所缺材料，或更正申报事实"
+        answered = browser.post(f"{location}/resubmission", data=answer,
+                                files=[("materials", ("审计报告.pdf", PDF, "application/pdf"))])
+        assert answered.status_code == 303 and answered.headers["location"].endswith("?done=resubmitted")
+        shown = text(browser.get(answered.headers["location"]).text)
+        assert "已补正" in shown and "审计报告.pdf" in shown and "补正要求" not in shown
+
 
 def test_a_referral_project_is_registered_and_its_progress_reported(system, enterprise):
     investee = "91140400MA0XYZ1234"  # Z is no USCC character
