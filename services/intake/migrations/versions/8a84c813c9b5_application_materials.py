@@ -1,7 +1,7 @@
 """application materials
 
 Revision ID: 8a84c813c9b5
-Revises: 7d8704a5e372
+Revises: 63899b50e5a9
 Create Date: 2026-12-01 05:15:58.611642
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '8a84c813c9b5'
-down_revision: Union[str, None] = '7d8704a5e372'
+down_revision: Union[str, None] = '63899b50e5a9'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
