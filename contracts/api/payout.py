@@ -77,9 +77,10 @@ class PayoutStagePublic(BaseModel):
     project_id: str | None = None
     year: int | None = None
     funding: list[tuple[str, int]] = Field(default_factory=list, description="[(fund_id, amount_fen)] 资金来源")
-    prepared_by: str | None = None
+    finance_department_zh: str | None = Field(default=None, description="办理拨付的财政部门(如 长治市财政局)")
+    prepared_by: str | None = Field(default=None, description="编制人; 收款单位看不到经办人员")
     prepared_at: datetime | None = None
-    approved_by: str | None = None
+    approved_by: str | None = Field(default=None, description="审批人; 收款单位看不到经办人员")
     approved_at: datetime | None = None
     bank_reference: str | None = None
     disbursed_on: date | None = None

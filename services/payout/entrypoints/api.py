@@ -81,10 +81,16 @@ def list_stages(
     principal: PrincipalDep,
     uow: UowDep,
     status: StageStatus | None = None,
+    case_id: Annotated[str | None, Query(min_length=1, max_length=64, description="只列该案件的分期")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[PayoutStagePublic]:
-    return stages.list_stages(uow, principal, status=status, limit=limit, offset=offset)
+    return stages.list_stages(uow, principal, status=status, case_id=case_id, limit=limit, offset=offset)
+
+
+@stage_router.get("/{stage_id}", response_model=PayoutStagePublic, summary="拨付分期详情")
+def get_stage(stage_id: str, principal: PrincipalDep, uow: UowDep) -> PayoutStagePublic:
+    return stages.get_stage(uow, principal, stage_id)
 
 
 @stage_router.post("/{stage_id}/preparation", response_model=PayoutStagePublic, status_code=201, summary="编制拨付(财政经办)")
@@ -184,3 +190,8 @@ def load_budget(body: finance.LoadBudget, uow: UowDep, idempotency: IdempotencyD
 def load_cost_share(body: finance.LoadCostShare, uow: UowDep, idempotency: IdempotencyDep,
                     principal: Principal = require_roles("city_finance_bureau")):  # type: ignore[no-untyped-def]
     return idempotency.run(uow, body, lambda: finance.load_cost_share(uow, principal, body), status_code=201)
+
+
+@finance_router.get("/cost-shares", response_model=list[finance.CostSharePublic], summary="已载入的市县分担比例")
+def list_cost_shares(uow: UowDep, principal: Principal = require_roles(*FINANCE_READERS)) -> list[finance.CostSharePublic]:
+    return finance.cost_shares(uow, principal)

@@ -21,7 +21,7 @@ from services.payout.domain import ledger
 from services.payout.domain.plan import STATUS_ZH, StageStatus
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.scope import plan_filter
-from services.payout.service_layer.stages import list_stages, public
+from services.payout.service_layer.stages import list_stages, public, shown_to
 
 OUTSTANDING = (StageStatus.PENDING, StageStatus.PREPARED, StageStatus.APPROVED, StageStatus.FAILED)
 PAYABLE = (StageStatus.APPROVED, StageStatus.FAILED)
@@ -175,12 +175,17 @@ def recipient_history(uow: UnitOfWork, principal: Principal, uscc: str) -> Recip
     if entries:
         for line in uow.session.exec(select(JournalLine).where(col(JournalLine.entry_id).in_([e.id for e in entries]))):
             lines[line.entry_id].append(JournalLinePublic(account=line.account, amount_fen=line.amount_fen))
-    stages = [public(plan, stage) for stage, plan in rows]
+    stages = [shown_to(principal, public(plan, stage)) for stage, plan in rows]
+    department = {s.id: s.finance_department_zh or "" for s in stages}
+
+    def posted_by(entry: JournalEntry) -> str:  # a recipient reads the department, not the official
+        return department.get(entry.stage_id or "", "") if principal.role == "enterprise" else entry.posted_by
+
     return RecipientHistory(
         uscc=uscc, name=rows[0][1].recipient_name, stages=stages,
-        journal=[JournalEntryPublic(id=e.id, kind=e.kind, stage_id=e.stage_id, posted_by=e.posted_by, posted_at=e.posted_at,
+        journal=[JournalEntryPublic(id=e.id, kind=e.kind, stage_id=e.stage_id, posted_by=posted_by(e), posted_at=e.posted_at,
                                     memo=e.memo, lines=lines[e.id]) for e in entries],
-        approved_fen=sum(s.amount_fen for s in stages if s.approved_by),
+        approved_fen=sum(s.amount_fen for s in stages if s.approved_at),
         disbursed_fen=sum(s.amount_fen for s in stages if s.status == StageStatus.DISBURSED),
         recovered_fen=sum(s.recovered_fen or 0 for s in stages))
 
@@ -255,6 +260,16 @@ def load_budget(uow: UnitOfWork, principal: Principal, command: LoadBudget) -> B
               after={"amount_fen": command.amount_fen})
     return BudgetPublic(fund_id=budget.fund_id, year=budget.year, amount_fen=budget.amount_fen, loaded_by=budget.loaded_by,
                         loaded_at=budget.loaded_at)
+
+
+def cost_shares(uow: UnitOfWork, principal: Principal) -> list[CostSharePublic]:
+    """The city/county splits loaded for the counties in the caller's scope."""
+    prefix = _region_prefix(principal)
+    query = select(CostShare).order_by(col(CostShare.clause_id), col(CostShare.county))
+    if prefix is not None:
+        query = query.where(col(CostShare.county).startswith(prefix))
+    return [CostSharePublic(clause_id=s.clause_id, county=s.county, city_share_bp=s.city_share_bp, loaded_by=s.loaded_by,
+                            loaded_at=s.loaded_at) for s in uow.session.exec(query)]
 
 
 def load_cost_share(uow: UnitOfWork, principal: Principal, command: LoadCostShare) -> CostSharePublic:

@@ -19,6 +19,7 @@ from infra.errors import Conflict, DataUnavailable, InvalidRequest
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
 from policies.catalogue.models import Clause
+from policies.registry import load_registry
 from services.payout.adapters.orm import Budget, CapCounter, CostShare, JournalEntry, JournalLine, LedgerAccount
 from services.payout.domain import ledger
 from services.payout.domain.ledger import Line
@@ -147,6 +148,15 @@ def city_fund(region: str) -> str:
 
 def county_fund(region: str) -> str:
     return f"county:{region}"
+
+
+FUND_DEPARTMENT = {"city": "city_finance_bureau", "county": "county_finance"}
+
+
+def fund_department_zh(fund_id: str) -> str:
+    """The finance department that pays from a fund: city:140400 → 长治市财政局."""
+    kind, _, region = fund_id.partition(":")
+    return load_registry().organisation_zh(f"{region}.{FUND_DEPARTMENT.get(kind, kind)}")
 
 
 def funding_for(uow: UnitOfWork, clause: Clause, region: str, amount_fen: int) -> list[tuple[str, int]]:

@@ -33,15 +33,23 @@ def recipient_of(plan: PayoutPlan) -> ApplicantRef:
 
 
 def public(plan: PayoutPlan, stage: PayoutStage) -> PayoutStagePublic:
+    departments = dict.fromkeys(ledger_io.fund_department_zh(fund) for fund, _ in _funding(plan, stage))
     return PayoutStagePublic(
         id=stage.id, plan_id=plan.id, case_id=plan.case_id, sequence=stage.sequence,
         clause_id=stage.clause_id or plan.clause_id, recipient=recipient_of(plan), amount_fen=stage.amount_fen,
         status=stage.status, plan_status=plan.status, benefit_id=stage.benefit_id, entity_id=stage.entity_id,
         project_id=stage.project_id, year=stage.year, funding=[(f, a) for f, a in stage.funding],
-        prepared_by=stage.prepared_by, prepared_at=stage.prepared_at, approved_by=stage.approved_by,
+        finance_department_zh="、".join(departments), prepared_by=stage.prepared_by, prepared_at=stage.prepared_at, approved_by=stage.approved_by,
         approved_at=stage.approved_at, bank_reference=stage.bank_reference, disbursed_on=stage.disbursed_on,
         failure_reason=stage.failure_reason, attempts=stage.attempts, clawback_reason=stage.clawback_reason,
         recovered_fen=stage.recovered_fen)
+
+
+def shown_to(principal: Principal, stage: PayoutStagePublic) -> PayoutStagePublic:
+    """A recipient sees which department pays it, never the officials who prepared or approved the stage."""
+    if principal.role != "enterprise":
+        return stage
+    return stage.model_copy(update={"prepared_by": None, "approved_by": None})
 
 
 def _snapshot(stage: PayoutStage) -> dict[str, Any]:
@@ -218,8 +226,14 @@ def add_stage(uow: UnitOfWork, plan_id: str, command: AddPayoutStage) -> PayoutP
     return PayoutPlanRef(plan_id=plan.id, case_id=plan.case_id, total_fen=plan.total_fen, status=plan.status)
 
 
+def get_stage(uow: UnitOfWork, principal: Principal, stage_id: str) -> PayoutStagePublic:
+    plan, stage = load_in_scope(uow, principal, stage_id, lock=False)
+    return shown_to(principal, public(plan, stage))
+
+
 def list_stages(uow: UnitOfWork, principal: Principal, *, status: StageStatus | None, limit: int, offset: int,
-                recipient_uscc: str | None = None, year: int | None = None) -> list[PayoutStagePublic]:
+                recipient_uscc: str | None = None, year: int | None = None,
+                case_id: str | None = None) -> list[PayoutStagePublic]:
     query = (select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
              .order_by(col(PayoutPlan.opened_at), col(PayoutStage.plan_id), col(PayoutStage.sequence))
              .limit(limit).offset(offset))
@@ -232,7 +246,9 @@ def list_stages(uow: UnitOfWork, principal: Principal, *, status: StageStatus | 
         query = query.where(PayoutPlan.recipient_uscc == recipient_uscc)
     if year is not None:
         query = query.where(PayoutStage.year == year)
-    return [public(plan, stage) for stage, plan in uow.session.exec(query)]
+    if case_id is not None:
+        query = query.where(PayoutPlan.case_id == case_id)
+    return [shown_to(principal, public(plan, stage)) for stage, plan in uow.session.exec(query)]
 
 
 def prior_awards(uow: UnitOfWork, *, entity_id: str, year: int | None) -> list[PriorAwardRef]:

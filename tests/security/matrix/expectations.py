@@ -138,11 +138,15 @@ MATRIX: dict[tuple[str, str, str], Route] = {
         SCENARIOS["add_payout_stage"], (403, 403), {"workflow": (201, 201)}),
     ("payout", "GET", "/internal/prior-awards"): Route(SCENARIOS["prior_awards"], (403, 403), {"workflow": (200, 200)}),
     ("payout", "GET", "/payout-stages"): Route(listing("/payout-stages"), (200, 200)),
+    ("payout", "GET", "/payout-stages/{stage_id}"): Route(
+        SCENARIOS["payout_stage"], (404, 404),
+        {"enterprise": (200, 404), **each(FINANCE, (200, 404)), **each(READ_ALL, (200, 200))}),
     **{("payout", "POST", f"/payout-stages/{{stage_id}}/{action}"): Route(
         SCENARIOS[f"stage_{action}"], (403, 403), each(FINANCE, (201, 404)))
        for action in ("preparation", "approval", "disbursement", "failure", "retry", "clawback")},
     **{("payout", "GET", path): Route(listing(path), (403, 403), each(FINANCE + READ_ALL, (200, 200)))
-       for path in ("/finance/payables", "/finance/budget-execution", "/finance/bank-batch", "/finance/stage-register")},
+       for path in ("/finance/payables", "/finance/budget-execution", "/finance/bank-batch", "/finance/stage-register",
+                    "/finance/cost-shares")},
     ("payout", "GET", "/finance/recipients/{uscc}/history"): Route(
         SCENARIOS["recipient_history"], (403, 403),
         {"enterprise": (200, 404), **each(FINANCE, (200, 404)), **each(READ_ALL, (200, 200))}),

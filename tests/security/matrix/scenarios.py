@@ -140,6 +140,16 @@ def payout_plan(stack, me: Identity):  # type: ignore[no-untyped-def]
     return Call("GET", f"/payout-plans/{own.id}"), Call("GET", f"/payout-plans/{other.id}")
 
 
+@scenario("payout_stage")
+def payout_stage(stack, me: Identity):  # type: ignore[no-untyped-def]
+    own, other = _plan("A"), _plan("B")
+    stages = [PayoutStage(id=f"STG-{uuid.uuid4().hex[:10]}", plan_id=plan.id, sequence=1, amount_fen=100, status="pending")
+              for plan in (own, other)]
+    _add(stack, "payout", own, other)
+    _add(stack, "payout", *stages)
+    return Call("GET", f"/payout-stages/{stages[0].id}"), Call("GET", f"/payout-stages/{stages[1].id}")
+
+
 @scenario("open_payout_plan")
 def open_payout_plan(stack, me: Identity):  # type: ignore[no-untyped-def]
     def body() -> Call:
