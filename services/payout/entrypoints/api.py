@@ -82,10 +82,11 @@ def list_stages(
     uow: UowDep,
     status: StageStatus | None = None,
     case_id: Annotated[str | None, Query(min_length=1, max_length=64, description="只列该案件的分期")] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100, description="奖励所属年度")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[PayoutStagePublic]:
-    return stages.list_stages(uow, principal, status=status, case_id=case_id, limit=limit, offset=offset)
+    return stages.list_stages(uow, principal, status=status, case_id=case_id, year=year, limit=limit, offset=offset)
 
 
 @stage_router.get("/{stage_id}", response_model=PayoutStagePublic, summary="拨付分期详情")

@@ -45,7 +45,7 @@ def plan_of(clients: ServiceClients, user: DirectoryEntry, case_id: str) -> Plan
     return Plan.model_validate(plans[0]) if plans else None
 
 
-def stages_of(clients: ServiceClients, user: DirectoryEntry, plan_id: str) -> list[Stage]:
+def stages_of(clients: ServiceClients, user: DirectoryEntry, plan: Plan) -> list[Stage]:
     """The plan's stages with their payments (bank value dates). payout lists a recipient's own stages only."""
-    rows = clients.call("payout", "GET", "/payout-stages", user=user, params={"limit": 500})
-    return sorted((Stage.model_validate(row) for row in rows if row.get("plan_id") == plan_id), key=lambda s: s.sequence)
+    rows = clients.call("payout", "GET", "/payout-stages", user=user, params={"case_id": plan.case_id, "limit": 500})
+    return sorted((Stage.model_validate(row) for row in rows if row.get("plan_id") == plan.id), key=lambda s: s.sequence)

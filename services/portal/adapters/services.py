@@ -54,6 +54,11 @@ class ServiceClients:
     def call(self, service: str, method: str, path: str, *, user: DirectoryEntry | None = None,
              client_address: str | None = None, **kwargs: Any) -> Any:
         """JSON of a 2xx answer; ServiceRefused for 4xx; ServiceUnavailable when it cannot be had."""
+        return self.send(service, method, path, user=user, client_address=client_address, **kwargs).json()
+
+    def send(self, service: str, method: str, path: str, *, user: DirectoryEntry | None = None,
+             client_address: str | None = None, **kwargs: Any) -> httpx.Response:
+        """The 2xx answer itself (a file's bytes and headers); refusals and outages as for `call`."""
         headers = dict(kwargs.pop("headers", {}) or {})
         if user is not None:
             headers["Authorization"] = f"Bearer {self.token_for(user)}"
@@ -71,7 +76,7 @@ class ServiceClients:
             except ValueError:
                 error = ErrorResponse(code="http_error", message=f"请求未被受理 (HTTP {response.status_code})")
             raise ServiceRefused(service, response.status_code, error)
-        return response.json()
+        return response
 
     def close(self) -> None:
         for client in self._clients.values():

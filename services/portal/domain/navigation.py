@@ -40,6 +40,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("我的申报", "/enterprise/applications", frozenset({"enterprise"})),
     NavItem("链主链核自荐", "/enterprise/selection", frozenset({"enterprise"})),
     NavItem("引荐项目", "/enterprise/referrals", frozenset({"enterprise"})),
+    NavItem("拨付分期", "/finance/stages", frozenset({"finance"})),
+    NavItem("拨付台账", "/finance/register", frozenset({"finance"})),
+    NavItem("预算执行", "/finance/budget-execution", frozenset({"finance"})),
+    NavItem("收款单位", "/finance/recipients", frozenset({"finance"})),
+    NavItem("预算与分担", "/finance/budgets", frozenset({"finance"})),
     NavItem("我的账号", "/account", frozenset({"enterprise", "officials", "finance", "cockpit", "admin"})),
 )
 

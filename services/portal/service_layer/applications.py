@@ -202,7 +202,7 @@ def application_page(clients: ServiceClients, client_address: str | None, user: 
         page.answer = read(fields, as_values(fields, application.facts))
     if application.status in PAID_STATUSES:
         page.plan = payout.plan_of(clients, user, application.id)
-        page.stages = payout.stages_of(clients, user, page.plan.id) if page.plan else []
+        page.stages = payout.stages_of(clients, user, page.plan) if page.plan else []
     return page
 
 
