@@ -163,6 +163,19 @@ def _place(form: Form, refused: ServiceRefused, field_of: dict[str, str]) -> Non
         form.refusal = refused.error.message
 
 
+def _sent(clients: ServiceClients, user: DirectoryEntry, form: Form, what: str, body: dict[str, Any],
+          field_of: dict[str, str]) -> bool:
+    """Sent to payout when the form has no error; its refusal placed beside the fields (`field_of`) or above."""
+    if form.errors:
+        return False
+    try:
+        finance.load(clients, user, what, body, submission_id=form.submission_id)
+    except ServiceRefused as refused:
+        _place(form, refused, field_of)
+        return False
+    return True
+
+
 def load_budget(clients: ServiceClients, user: DirectoryEntry, form_data: Any) -> BudgetsPage | Loaded:
     form = _read(form_data, ("fund_id", "year", "amount_yuan"))
     year = year_of(form.value("year"))
@@ -174,13 +187,9 @@ def load_budget(clients: ServiceClients, user: DirectoryEntry, form_data: Any) -
             amount = fen_of(form.value("amount_yuan"))
         except NotAnAmount as wrong:
             form.errors["amount_yuan"] = wrong.reason
-    if not form.errors:
-        try:
-            finance.load(clients, user, "budgets", {"fund_id": form.value("fund_id"), "year": year, "amount_fen": amount},
-                         submission_id=form.submission_id)
-            return Loaded("budget", year)  # type: ignore[arg-type]
-        except ServiceRefused as refused:
-            _place(form, refused, {"fund_id": "fund_id", "year": "year", "amount_fen": "amount_yuan"})
+    body = {"fund_id": form.value("fund_id"), "year": year, "amount_fen": amount}
+    if _sent(clients, user, form, "budgets", body, {"fund_id": "fund_id", "year": "year", "amount_fen": "amount_yuan"}):
+        return Loaded("budget", year)  # type: ignore[arg-type]
     page = budgets_page(clients, user, year)
     page.budget_form = form
     return page
@@ -194,13 +203,10 @@ def load_cost_share(clients: ServiceClients, user: DirectoryEntry, form_data: An
             points = basis_points_of(form.value("city_share_percent"))
         except NotAnAmount as wrong:
             form.errors["city_share_percent"] = wrong.reason
-    if not form.errors:
-        try:
-            finance.load(clients, user, "cost-shares", {"clause_id": form.value("clause_id"), "county": form.value("county"),
-                                                        "city_share_bp": points}, submission_id=form.submission_id)
-            return Loaded("share", beijing_today().year)
-        except ServiceRefused as refused:
-            _place(form, refused, {"clause_id": "clause_id", "county": "county", "city_share_bp": "city_share_percent"})
+    body = {"clause_id": form.value("clause_id"), "county": form.value("county"), "city_share_bp": points}
+    if _sent(clients, user, form, "cost-shares", body,
+             {"clause_id": "clause_id", "county": "county", "city_share_bp": "city_share_percent"}):
+        return Loaded("share", beijing_today().year)
     page = budgets_page(clients, user, None)
     page.share_form = form
     return page
