@@ -4,6 +4,9 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Test processes: most of a run waits on servers (Temporal, browsers, brokers), so two workers halve it even
+# on two cores; a module stays on one worker (--dist loadfile) so its booted system is shared.
+TEST_WORKERS ?= 2
 
 .PHONY: up test venv unit integration workflow e2e bench contracts clean
 
@@ -22,7 +25,7 @@ up: $(STAMP)
 
 ## Run every test: unit, integration (real RabbitMQ, SQLite and PostgreSQL), workflow (time-skipping Temporal), end-to-end.
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
