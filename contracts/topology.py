@@ -59,6 +59,29 @@ WORKFLOW_BRIDGE = QueueSpec(
     summary="turns domain events into Temporal workflow starts and signals",
 )
 
+PORTAL_COCKPIT = QueueSpec(
+    name="portal.cockpit",
+    bindings=(
+        "intake.application.submitted",
+        "intake.application.resubmitted",
+        "review.task.opened",
+        "review.task.overdue",
+        "review.decision.recorded",
+        "payout.plan.opened",
+        "payout.stage.approved",
+        "payout.stage.disbursed",
+        "payout.stage.failed",
+        "payout.stage.clawed_back",
+        "payout.budget.loaded",
+        "intake.selection.nominated",
+        "intake.selection.list_submitted",
+        "review.selection.panel_recommended",
+        "review.selection.publicity_opened",
+        "selection.candidate.published",
+    ),
+    summary="the portal's 领导驾驶舱 (长办发〔2020〕17号 第28条) keeps its figures from every service's events",
+)
+
 # Each service keeps the checkpoints of the other two services' audit chains, so a chain is anchored in two
 # databases besides its own (infra/audit_checkpoints.py).
 _SERVICES = ("intake", "review", "payout")
@@ -74,7 +97,7 @@ AUDIT_CHECKPOINTS = {
 BASE_TOPOLOGY = Topology(
     exchange=EVENTS_EXCHANGE,
     dead_letter_exchange=DEAD_LETTER_EXCHANGE,
-    queues=(INTAKE_CASE_PROJECTION, INTAKE_AWARD_OPENING, WORKFLOW_BRIDGE, *AUDIT_CHECKPOINTS.values()),
+    queues=(INTAKE_CASE_PROJECTION, INTAKE_AWARD_OPENING, WORKFLOW_BRIDGE, PORTAL_COCKPIT, *AUDIT_CHECKPOINTS.values()),
 )
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -61,3 +61,11 @@ class PayoutStageFailed(StageEventBase):
 class PayoutStageClawedBack(StageEventBase):
     reason: str
     recovered_fen: FenAmount
+
+
+@event("payout.budget.loaded", summary="资金来源年度预算已载入 — finance loaded (or changed) a fund's budget for a year")
+class BudgetLoaded(BaseModel):
+    fund_id: str = Field(description="资金来源, 如 city:140400 或 county:140423")
+    year: int
+    amount_fen: FenAmount
+    loaded_at: datetime = Field(description="when it was loaded: a later load replaces an earlier one")

@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from contracts.api.payout import PayoutStagePublic
 from contracts.common import FenAmount, format_yuan
+from contracts.events.payout import BudgetLoaded
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Forbidden, InvalidRequest, NotFound
@@ -258,6 +259,8 @@ def load_budget(uow: UnitOfWork, principal: Principal, command: LoadBudget) -> B
     uow.session.add(budget)
     uow.audit("budget.load", "budget", f"{command.fund_id}:{command.year}", before=before,
               after={"amount_fen": command.amount_fen})
+    uow.publish(BudgetLoaded(fund_id=budget.fund_id, year=budget.year, amount_fen=budget.amount_fen, loaded_at=budget.loaded_at),
+                correlation_id=f"budget:{budget.fund_id}:{budget.year}")
     return BudgetPublic(fund_id=budget.fund_id, year=budget.year, amount_fen=budget.amount_fen, loaded_by=budget.loaded_by,
                         loaded_at=budget.loaded_at)
 
