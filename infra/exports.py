@@ -66,12 +66,25 @@ def beijing_minute(moment: datetime | None) -> str:
 
 
 def to_xlsx(table: Table) -> bytes:
+    return to_xlsx_book([table])
+
+
+def to_xlsx_book(tables: list[Table]) -> bytes:
+    """One workbook, a sheet per table in order (e.g. the cockpit's monthly report)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.sheet
+    workbook.remove(workbook.active)
+    for table in tables:
+        _write_sheet(workbook.create_sheet(table.sheet), table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(sheet, table: Table) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.styles import Font
+
     sheet.append([c.title for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -86,9 +99,6 @@ def to_xlsx(table: Table) -> bytes:
     for index, column in enumerate(table.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def to_csv(table: Table) -> bytes:
@@ -105,6 +115,12 @@ def attachment(table: Table, format: ExportFormat, basename: str) -> Response:
     content, media_type = (to_csv(table), CSV) if format == "csv" else (to_xlsx(table), XLSX)
     return Response(content, media_type=media_type,
                     headers={"Content-Disposition": f'attachment; filename="{basename}.{format}"'})
+
+
+def workbook_attachment(tables: list[Table], basename: str) -> Response:
+    """Several tables as one XLSX download named `<basename>.xlsx`."""
+    return Response(to_xlsx_book(tables), media_type=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{basename}.xlsx"'})
 
 
 def responses(description: str) -> dict[int | str, dict[str, Any]]:

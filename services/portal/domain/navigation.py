@@ -45,6 +45,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("预算执行", "/finance/budget-execution", frozenset({"finance"})),
     NavItem("收款单位", "/finance/recipients", frozenset({"finance"})),
     NavItem("预算与分担", "/finance/budgets", frozenset({"finance"})),
+    NavItem("领导驾驶舱", "/cockpit", frozenset({"cockpit"})),
     NavItem("我的账号", "/account", frozenset({"enterprise", "officials", "finance", "cockpit", "admin"})),
 )
 

@@ -32,7 +32,7 @@ from services.portal.adapters.services import ServiceClients, ServiceUnavailable
 from services.portal.adapters.sessions import SessionStore
 from services.portal.domain.directory import Directory
 from services.portal.entrypoints import auth, home, public, system
-from services.portal.entrypoints import applications, nominations, policies, referrals
+from services.portal.entrypoints import applications, cockpit, nominations, policies, referrals
 from services.portal.entrypoints import finance
 from services.portal.entrypoints.forms import NotAnEnterprise
 from services.portal.entrypoints.pages import SignInRequired, error_page
@@ -105,6 +105,7 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     for router in (policies.router, applications.router, nominations.router, referrals.router):
         app.include_router(router)
     finance.install(app)
+    cockpit.install(app)
     # Bodies are bounded before anything reads them (forms with files: the routes' own limits); not JSON here.
     app.add_middleware(BodyLimits, limits=declared_limits(app.routes), json_depth=False)
     _add_error_pages(app)
