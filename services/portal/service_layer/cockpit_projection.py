@@ -26,12 +26,12 @@ log = structlog.get_logger(__name__)
 Apply = Callable[[Connection, EventEnvelope], None]
 
 
-def _row(conn: Connection, table: Table, **key: Any) -> dict[str, Any]:
-    """The row with this key, created empty first if there is none."""
+def _row(conn: Connection, table: Table, new: dict[str, Any] | None = None, **key: Any) -> dict[str, Any]:
+    """The row with this key, created first (with the values `new`) if there is none."""
     where = [table.c[name] == value for name, value in key.items()]
     found = conn.execute(select(table).where(*where)).mappings().first()
     if found is None:
-        conn.execute(insert(table).values(**key))
+        conn.execute(insert(table).values(**key, **(new or {})))
         found = conn.execute(select(table).where(*where)).mappings().one()
     return dict(found)
 
@@ -79,23 +79,23 @@ def on_task_opened(conn: Connection, envelope: EventEnvelope) -> None:
     event = TaskOpened.model_validate(envelope.payload)
     row = _case(conn, event.case_id)
     _set(conn, cases, {"case_id": event.case_id}, task_opened_at=_latest(row["task_opened_at"], envelope.occurred_at))
-    step = _row(conn, steps, task_id=event.task_id)
-    _set(conn, steps, {"task_id": event.task_id}, case_id=event.case_id, kind=event.kind, organisation=event.assignee_org,
+    step = _row(conn, steps, {"case_id": event.case_id}, task_id=event.task_id)
+    _set(conn, steps, {"task_id": event.task_id}, kind=event.kind, organisation=event.assignee_org,
          opened_at=envelope.occurred_at, due_at=as_utc(event.due_at) if event.due_at else step["due_at"])
 
 
 def on_task_overdue(conn: Connection, envelope: EventEnvelope) -> None:
     event = TaskOverdue.model_validate(envelope.payload)
-    step = _row(conn, steps, task_id=event.task_id)
-    _set(conn, steps, {"task_id": event.task_id}, case_id=event.case_id, reported_overdue=True,
+    step = _row(conn, steps, {"case_id": event.case_id}, task_id=event.task_id)
+    _set(conn, steps, {"task_id": event.task_id}, reported_overdue=True,
          **_fill(step, kind=event.kind, organisation=event.assignee_org, due_at=as_utc(event.due_at) if event.due_at else None))
 
 
 def on_decision(conn: Connection, envelope: EventEnvelope) -> None:
     event = DecisionRecorded.model_validate(envelope.payload)
     row = _case(conn, event.case_id, clause_id=event.determination.clause_id if event.determination else None)
-    step = _row(conn, steps, task_id=event.task_id)
-    values: dict[str, Any] = {"case_id": event.case_id, **_fill(step, kind=event.kind)}
+    step = _row(conn, steps, {"case_id": event.case_id}, task_id=event.task_id)
+    values: dict[str, Any] = _fill(step, kind=event.kind)
     if step["decided_at"] is None or as_utc(step["decided_at"]) <= envelope.occurred_at:
         values.update(decided_at=envelope.occurred_at, decision=event.decision,
                       determined_fen=event.determination.amount_fen if event.determination else None)
@@ -117,10 +117,8 @@ def on_plan_opened(conn: Connection, envelope: EventEnvelope) -> None:
 
 
 def _stage(conn: Connection, plan_id: str, case_id: str, clause_id: str, region: str, stage_id: str, amount_fen: int) -> dict:
-    if not _exists(conn, stages, stage_id=stage_id):
-        conn.execute(insert(stages).values(stage_id=stage_id, plan_id=plan_id, case_id=case_id, clause_id=clause_id,
-                                           region=region, amount_fen=amount_fen))
-    return _row(conn, stages, stage_id=stage_id)
+    return _row(conn, stages, dict(plan_id=plan_id, case_id=case_id, clause_id=clause_id, region=region,
+                                   amount_fen=amount_fen), stage_id=stage_id)
 
 
 def _exists(conn: Connection, table: Table, **key: Any) -> bool:
@@ -166,11 +164,9 @@ def on_stage_clawed_back(conn: Connection, envelope: EventEnvelope) -> None:
 def on_budget_loaded(conn: Connection, envelope: EventEnvelope) -> None:
     event = BudgetLoaded.model_validate(envelope.payload)
     key = {"fund_id": event.fund_id, "year": event.year}
-    row = _row(conn, budgets, **key) if _exists(conn, budgets, **key) else None
     loaded_at = as_utc(event.loaded_at)
-    if row is None:
-        conn.execute(insert(budgets).values(fund_id=event.fund_id, year=event.year, amount_fen=event.amount_fen, loaded_at=loaded_at))
-    elif as_utc(row["loaded_at"]) <= loaded_at:
+    row = _row(conn, budgets, {"amount_fen": event.amount_fen, "loaded_at": loaded_at}, **key)
+    if as_utc(row["loaded_at"]) < loaded_at:
         _set(conn, budgets, key, amount_fen=event.amount_fen, loaded_at=loaded_at)
 
 
