@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 640
-LABEL_WIDTH = 220
-VALUE_WIDTH = 130
+WIDTH = 480  # narrow, so the text stays legible on a phone (the CSS caps the chart's width on a desktop)
+LABEL_WIDTH = 150
+VALUE_WIDTH = 120
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
 
@@ -56,6 +56,6 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, int, str]], tones
     return BarChart(chart_id, title, bars)
 
 
-def _short(label: str, limit: int = 14) -> str:
+def _short(label: str, limit: int = 10) -> str:
     """A label that fits beside the bars (the table under the chart carries it whole)."""
     return label if len(label) <= limit else label[: limit - 1] + "…"
