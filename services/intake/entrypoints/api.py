@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from infra.auth import PrincipalDep
 from infra.body_limits import body_limit
@@ -48,6 +48,12 @@ def get_application(application_id: str, principal: PrincipalDep, uow: UowDep) -
 @router.get("/{application_id}/timeline", response_model=list[TimelineEntryPublic], summary="办理记录")
 def get_timeline(application_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
     return service.timeline(uow, principal, application_id)
+
+
+@router.get("/{application_id}/materials/{file_id}", response_class=Response, summary="下载申请材料 (申请人及办理部门)",
+            responses={200: {"content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}}})
+def download_material(application_id: str, file_id: str, principal: PrincipalDep, uow: UowDep) -> Response:
+    return materials.download(service.material(uow, principal, application_id, file_id))
 
 
 @router.post("/{application_id}/supplements", status_code=201, response_model=ApplicationPublic,

@@ -72,6 +72,12 @@ def get_candidacy(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> Ca
     return service.public(uow, service.get_candidacy(uow, principal, candidacy_id))
 
 
+@router.get("/candidacies/{candidacy_id}/materials/{file_id}", response_class=Response, summary="下载自荐材料 (按本单位权限)",
+            responses={200: {"content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}}})
+def download_material(candidacy_id: str, file_id: str, principal: PrincipalDep, uow: UowDep) -> Response:
+    return materials.download(service.material(uow, principal, candidacy_id, file_id))
+
+
 @router.get("/candidacies/{candidacy_id}/timeline", response_model=list[TimelineEntryPublic], summary="遴选办理记录")
 def get_timeline(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
     service.get_candidacy(uow, principal, candidacy_id)

@@ -24,7 +24,7 @@ from services.intake.adapters.orm import Application, ApplicationMaterial, Timel
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
 from services.intake.service_layer import clauses
 from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, store_rows
-from services.intake.service_layer.scope import application_filter
+from services.intake.service_layer.scope import application_filter, on_review_route
 
 APPLICANT_ROLES = frozenset({"enterprise", "zone_committee"})
 PROCESS_ROLES = frozenset({"workflow", "system", "public"})  # no person's id to hide
@@ -155,8 +155,19 @@ def get_application(uow: UnitOfWork, principal: Principal, application_id: str) 
         query = query.where(condition)
     application = uow.session.exec(query).first()
     if application is None:
-        raise NotFound("申请不存在或不在您的权限范围内", application_id=application_id)
+        application = uow.session.get(Application, application_id)
+        if application is None or not on_review_route(principal, application):
+            raise NotFound("申请不存在或不在您的权限范围内", application_id=application_id)
     return application
+
+
+def material(uow: UnitOfWork, principal: Principal, application_id: str, file_id: str) -> ApplicationMaterial:
+    """One file of an application in the caller's scope (another application's file: 404)."""
+    get_application(uow, principal, application_id)
+    row = uow.session.get(ApplicationMaterial, file_id)
+    if row is None or row.application_id != application_id:
+        raise NotFound("材料不存在", file_id=file_id)
+    return row
 
 
 def list_applications(

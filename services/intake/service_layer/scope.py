@@ -5,6 +5,8 @@ from sqlalchemy import false
 from sqlmodel import col
 
 from infra.auth import Principal
+from policies.errors import PolicyError
+from policies.routing import review_route
 from services.intake.adapters.orm import Application
 
 SEE_ALL = frozenset({"auditor", "workflow"})  # read scope; admin manages reference data, not cases
@@ -24,3 +26,15 @@ def application_filter(principal: Principal):  # type: ignore[no-untyped-def]
 def region_prefix(region: str) -> str:
     """140400 (a city) covers 1404xx; 140403 (a county) covers only itself."""
     return region[:4] if region.endswith("00") else region
+
+
+def on_review_route(principal: Principal, application: Application) -> bool:
+    """An official of a department the application's review route sends it to (policies/data/routes.yaml)
+    sees it, whatever its region: the case's own departments read the facts and materials they decide on."""
+    if principal.role in ("enterprise", "zone_committee", "admin"):
+        return False
+    try:
+        route = review_route(application.clause_id, application.region)
+    except (PolicyError, ValueError):
+        return False
+    return principal.organisation in {step.organisation for step in route}

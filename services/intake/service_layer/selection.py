@@ -335,6 +335,14 @@ def get_candidacy(uow: UnitOfWork, principal: Principal, candidacy_id: str) -> C
     return candidacy
 
 
+def material(uow: UnitOfWork, principal: Principal, candidacy_id: str, file_id: str) -> CandidacyMaterial:
+    get_candidacy(uow, principal, candidacy_id)
+    row = uow.session.get(CandidacyMaterial, file_id)
+    if row is None or row.candidacy_id != candidacy_id:
+        raise NotFound("材料不存在", file_id=file_id)
+    return row
+
+
 def list_candidacies(uow: UnitOfWork, principal: Principal, *, round_id: str | None, status: str | None,
                      limit: int, offset: int) -> list[CandidacyPublic]:
     query = select(Candidacy).order_by(col(Candidacy.nominated_at), col(Candidacy.id)).limit(limit).offset(offset)

@@ -14,7 +14,9 @@ from infra.web import UowDep
 from policies.text import Note
 from services.review.domain.task import TaskStatus
 from policies.tables import TierTable
+from services.review.service_layer import case_file
 from services.review.service_layer import tasks as service
+from services.review.service_layer.case_file import CaseFile, DepartmentCount
 from services.review.service_layer import tier_tables
 from services.review.service_layer.tier_tables import TierTablePublic
 from services.review.service_layer.scope import NEVER_ACT
@@ -36,12 +38,23 @@ def list_tasks(
     return service.list_tasks(uow, principal, status=status, overdue=overdue, limit=limit, offset=offset)
 
 
+@router.get("/counts", response_model=list[DepartmentCount], summary="待办数量: 各单位待办理与已超期 (本单位本角色)")
+def task_counts(principal: PrincipalDep, uow: UowDep) -> list[DepartmentCount]:
+    return case_file.counts(uow, principal)
+
+
 @router.get("/{task_id}", response_model=TaskPublic, summary="待办详情")
 def get_task(task_id: str, principal: PrincipalDep, uow: UowDep) -> TaskPublic:
     return service.public(uow, service.get_task(uow, principal, task_id))
 
 
 ACTING_ROLES = tuple(r for r in ROLES if r not in NEVER_ACT)
+
+
+@router.get("/{task_id}/case-file", response_model=CaseFile,
+            summary="案卷: 待办、同一案件的前序意见、四眼原则、计算器按当前事实的核定试算")
+def get_case_file(task_id: str, principal: PrincipalDep, uow: UowDep) -> CaseFile:
+    return case_file.case_file(uow, principal, task_id)
 
 
 @router.post("/{task_id}/decision", response_model=DecisionPublic, status_code=201, summary="办理: 通过或不通过")

@@ -116,6 +116,11 @@ def panel_recommendation(case_id: str, body: PanelRecommendation, uow: UowDep, i
     return idempotency.run(uow, body, lambda: experts.recommend(uow, case_id, body), status_code=201)
 
 
+@admin.get("/admin/expert-pools", response_model=list[PoolPublic], summary="(管理员) 已载入的产业链专家库")
+def list_pools(uow: UowDep, principal: Principal = require_roles("admin", "province_chain_office", "auditor")) -> list[PoolPublic]:
+    return experts.list_pools(uow)
+
+
 @admin.post("/admin/expert-pools", response_model=PoolPublic, status_code=201, summary="(管理员) 载入产业链专家库、小组人数与法定人数",
             openapi_extra=body_limit(8 * MIB))  # up to 1000 experts, each with up to 200 declared conflicts
 def load_pool(body: LoadPool, uow: UowDep, idempotency: IdempotencyDep,

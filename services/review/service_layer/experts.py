@@ -5,8 +5,10 @@ Panel size and quorum are data loaded with the pool (the seeds give no numbers):
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 from pydantic import BaseModel, Field, StrictInt, model_validator
+from sqlmodel import col, select
 
 from contracts.api.review import OpenTask
 from contracts.api.selection import DrawPanel, PanelMember, PanelRecommendation, PanelRef, Recusal
@@ -53,6 +55,7 @@ class PoolPublic(BaseModel):
     experts: int
     source_note: str
     loaded_by: str
+    loaded_at: datetime | None = None
 
 
 def load_pool(uow: UnitOfWork, principal: Principal, command: LoadPool) -> PoolPublic:
@@ -69,8 +72,16 @@ def load_pool(uow: UnitOfWork, principal: Principal, command: LoadPool) -> PoolP
     uow.session.add(pool)
     uow.audit("expert_pool.load", "expert_pool", command.chain_id, before=before,
               after={"experts": len(command.experts), "panel_size": command.panel_size, "quorum": command.quorum})
+    return pool_public(pool)
+
+
+def list_pools(uow: UnitOfWork) -> list[PoolPublic]:
+    return [pool_public(pool) for pool in uow.session.exec(select(ExpertPool).order_by(col(ExpertPool.chain_id)))]
+
+
+def pool_public(pool: ExpertPool) -> PoolPublic:
     return PoolPublic(chain_id=pool.chain_id, panel_size=pool.panel_size, quorum=pool.quorum, experts=len(pool.experts),
-                      source_note=pool.source_note, loaded_by=pool.loaded_by)
+                      source_note=pool.source_note, loaded_by=pool.loaded_by, loaded_at=pool.loaded_at)
 
 
 def draw(uow: UnitOfWork, command: DrawPanel) -> PanelRef:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from infra.auth import ROLES
 from tests.security.matrix.scenarios import SCENARIOS, Scenario, listing, public_reference
+from tests.security.matrix import scenarios_officials  # noqa: F401  (registers its scenarios)
 
 Expect = tuple[int, int]
 
@@ -40,20 +41,26 @@ SELECTION_READERS: dict[str, Expect] = {
     **each(("province_chain_office", "leading_group", "chief_of_chiefs", *READ_ALL), (200, 200)),
 }
 
+# Applications: the applicant, its region's city departments, the departments on the clause's review route
+# (the matrix's competent_department is scope A's city science bureau, on ckf2022-8.3's route), and readers of all.
+APPLICATION_READERS: dict[str, Expect] = {
+    "enterprise": (200, 404), "zone_committee": (200, 404), "competent_department": (200, 404),
+    **each(CITY_ROLES, (200, 404)), **each(READ_ALL, (200, 200))}
+
 MATRIX: dict[tuple[str, str, str], Route] = {
     # intake
     ("intake", "POST", "/applications"): Route(
         SCENARIOS["submit_application"], (403, 403), {"enterprise": (201, 403), "zone_committee": (201, 403)}),
     ("intake", "GET", "/applications"): Route(listing("/applications"), (200, 200)),
-    ("intake", "GET", "/applications/{application_id}"): Route(
-        SCENARIOS["application"], (404, 404),
-        {"enterprise": (200, 404), "zone_committee": (200, 404), **each(CITY_ROLES, (200, 404)), **each(READ_ALL, (200, 200))}),
+    ("intake", "GET", "/applications/{application_id}"): Route(SCENARIOS["application"], (404, 404), APPLICATION_READERS),
     ("intake", "GET", "/applications/{application_id}/timeline"): Route(
-        SCENARIOS["application_timeline"], (404, 404),
-        {"enterprise": (200, 404), "zone_committee": (200, 404), **each(CITY_ROLES, (200, 404)), **each(READ_ALL, (200, 200))}),
+        SCENARIOS["application_timeline"], (404, 404), APPLICATION_READERS),
+    ("intake", "GET", "/applications/{application_id}/materials/{file_id}"): Route(
+        SCENARIOS["application_material"], (404, 404), APPLICATION_READERS),
     ("intake", "POST", "/applications/{application_id}/supplements"): Route(
         SCENARIOS["resubmit_application"], (404, 404),
-        {"enterprise": (201, 404), "zone_committee": (201, 404), **each(CITY_ROLES, (403, 404)), **each(READ_ALL, (403, 403))}),
+        {"enterprise": (201, 404), "zone_committee": (201, 404), **each((*CITY_ROLES, "competent_department"), (403, 404)),
+         **each(READ_ALL, (403, 403))}),
     ("intake", "POST", "/referral-projects"): Route(SCENARIOS["register_referral"], (403, 403), {"enterprise": (201, 409)}),
     ("intake", "GET", "/referral-projects"): Route(listing("/referral-projects"), (200, 200)),
     ("intake", "GET", "/referral-projects/{project_id}"): Route(
@@ -77,6 +84,8 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     # review
     ("review", "GET", "/tasks"): Route(listing("/tasks"), (200, 200)),
     ("review", "GET", "/tasks/{task_id}"): Route(SCENARIOS["task"], (200, 404), each(READ_ALL, (200, 200))),
+    ("review", "GET", "/tasks/counts"): Route(listing("/tasks/counts"), (200, 200)),
+    ("review", "GET", "/tasks/{task_id}/case-file"): Route(SCENARIOS["case_file"], (200, 404), each(READ_ALL, (200, 200))),
     ("review", "POST", "/tasks/{task_id}/decision"): Route(
         SCENARIOS["decide_task"], (201, 404), each(NEVER_ACT, (403, 403))),
     ("review", "POST", "/internal/tasks"): Route(SCENARIOS["open_task"], (403, 403), {"workflow": (201, 201)}),
@@ -100,6 +109,8 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("intake", "GET", "/selection/candidacies"): Route(listing("/selection/candidacies"), (200, 200)),
     ("intake", "GET", "/selection/candidacies/{candidacy_id}"): Route(
         SCENARIOS["candidacy"], (404, 404), SELECTION_READERS),
+    ("intake", "GET", "/selection/candidacies/{candidacy_id}/materials/{file_id}"): Route(
+        SCENARIOS["candidacy_material"], (404, 404), SELECTION_READERS),
     ("intake", "GET", "/selection/candidacies/{candidacy_id}/timeline"): Route(
         SCENARIOS["candidacy_timeline"], (404, 404), SELECTION_READERS),
     ("intake", "POST", "/selection/candidacies/{candidacy_id}/resubmission"): Route(
@@ -122,6 +133,8 @@ MATRIX: dict[tuple[str, str, str], Route] = {
     ("review", "POST", "/internal/selection/expert-panels"): Route(SCENARIOS["draw_panel"], (403, 403), {"workflow": (201, 409)}),
     ("review", "POST", "/internal/selection/expert-panels/{case_id}/recommendation"): Route(
         SCENARIOS["panel_recommendation"], (403, 403), {"workflow": (201, 409)}),
+    ("review", "GET", "/admin/expert-pools"): Route(
+        listing("/admin/expert-pools"), (403, 403), each(("admin", "province_chain_office", "auditor"), (200, 200))),
     ("review", "POST", "/admin/expert-pools"): Route(SCENARIOS["load_expert_pool"], (403, 403), {"admin": (201, 422)}),
     ("review", "GET", "/calendar-schedules"): Route(listing("/calendar-schedules"), (200, 200)),
     ("review", "GET", "/public/calendar-schedules"): Route(public_reference("/public/calendar-schedules"), (200, 200)),
