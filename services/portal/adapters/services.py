@@ -56,6 +56,12 @@ class ServiceClients:
         """JSON of a 2xx answer; ServiceRefused for 4xx; ServiceUnavailable when it cannot be had."""
         return self.send(service, method, path, user=user, client_address=client_address, **kwargs).json()
 
+    def download(self, service: str, path: str, *, user: DirectoryEntry) -> tuple[bytes, str, str]:
+        """A file a service serves (GET): its content, content type and Content-Disposition."""
+        response = self.send(service, "GET", path, user=user)
+        return (response.content, response.headers.get("content-type", "application/octet-stream"),
+                response.headers.get("content-disposition", "attachment"))
+
     def send(self, service: str, method: str, path: str, *, user: DirectoryEntry | None = None,
              client_address: str | None = None, **kwargs: Any) -> httpx.Response:
         """The 2xx answer itself (a file's bytes and headers); refusals and outages as for `call`."""

@@ -45,6 +45,7 @@ WORKSPACES: Mapping[str, tuple[str, str]] = {
     "leading_group": ("cockpit", "领导驾驶舱"),
     "chief_of_chiefs": ("cockpit", "领导驾驶舱"),
     "admin": ("admin", "系统管理"),
+    "province_chain_office": ("chain_office", "省链长办"),
 }
 OFFICIAL_WORKSPACE = ("officials", "审核办理")
 

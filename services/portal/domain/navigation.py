@@ -46,7 +46,14 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("收款单位", "/finance/recipients", frozenset({"finance"})),
     NavItem("预算与分担", "/finance/budgets", frozenset({"finance"})),
     NavItem("领导驾驶舱", "/cockpit", frozenset({"cockpit"})),
-    NavItem("我的账号", "/account", frozenset({"enterprise", "officials", "finance", "cockpit", "admin"})),
+    NavItem("待办事项", "/officials/tasks", frozenset({"officials", "chain_office"})),
+    NavItem("遴选批次", "/chain-office/rounds", frozenset({"chain_office"})),
+    NavItem("异议核实", "/chain-office/objections", frozenset({"chain_office"})),
+    NavItem("用户与单位", "/admin/directory", frozenset({"admin"})),
+    NavItem("专家库", "/admin/expert-pools", frozenset({"admin"})),
+    NavItem("节假日安排", "/admin/calendar-schedules", frozenset({"admin"})),
+    NavItem("分档表", "/admin/tier-tables", frozenset({"admin"})),
+    NavItem("我的账号", "/account", frozenset({"enterprise", "officials", "chain_office", "finance", "cockpit", "admin"})),
 )
 
 

@@ -34,6 +34,8 @@ from services.portal.domain.directory import Directory
 from services.portal.entrypoints import auth, home, public, system
 from services.portal.entrypoints import applications, cockpit, nominations, policies, referrals
 from services.portal.entrypoints import finance
+from services.portal.entrypoints import admin, chain_office, officials
+from services.portal.entrypoints.workspaces import WorkspaceRefused
 from services.portal.entrypoints.forms import NotAnEnterprise
 from services.portal.entrypoints.pages import SignInRequired, error_page
 from services.portal.entrypoints.security import CsrfRefused, SecurityHeadersMiddleware, SessionMiddleware, session_expired, verify_csrf
@@ -106,6 +108,8 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
         app.include_router(router)
     finance.install(app)
     cockpit.install(app)
+    for router in (officials.router, chain_office.router, admin.router):
+        app.include_router(router)
     # Bodies are bounded before anything reads them (forms with files: the routes' own limits); not JSON here.
     app.add_middleware(BodyLimits, limits=declared_limits(app.routes), json_depth=False)
     _add_error_pages(app)
@@ -121,6 +125,10 @@ def _add_error_pages(app: FastAPI) -> None:
     @app.exception_handler(NotAnEnterprise)
     async def not_an_enterprise(request: Request, error: NotAnEnterprise) -> Response:
         return error_page(request, 403, "仅限企业办理", "该页面供申报企业使用；您的账号不是企业账号。")
+
+    @app.exception_handler(WorkspaceRefused)
+    async def wrong_workspace(request: Request, error: WorkspaceRefused) -> Response:
+        return error_page(request, 403, f"仅限{error.label}使用", f"该页面供{error.label}使用；您的账号无权办理。")
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, error: SignInRequired) -> Response:

@@ -10,6 +10,7 @@ from services.portal.domain.directory import DirectoryEntry
 WAITING = {
     "enterprise": ("intake", "/applications", {}, "我的申请"),
     "officials": ("review", "/tasks", {"status": "open"}, "待办事项"),
+    "chain_office": ("review", "/tasks", {"status": "open"}, "待办事项"),
     "finance": ("payout", "/payout-stages", {"status": "pending"}, "待拨付分期"),
 }
 
