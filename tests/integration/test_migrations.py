@@ -8,14 +8,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from duixian.services import SERVICES, entrypoint
+from duixian.services import SERVED, entrypoint
 from infra import migrations
 from infra.settings import Settings
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("service", SERVED)
 def test_migrations_build_the_models_and_downgrade_cleanly(service, databases):
     runtime = entrypoint(service).build_runtime(Settings(environment="test"), databases.open(service))
     migrations.upgrade(runtime)

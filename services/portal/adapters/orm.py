@@ -1,13 +1,16 @@
 """The portal's own tables, in its own database (it never opens a service's): server-side sessions, and
 applicants' drafts (what they have not sent yet: no service holds it until they submit).
-The portal publishes no events and keeps no outbox; the directory's admin pages will add the audit chain."""
+The portal publishes no events; its directory, once edited on the admin pages, lives here with the audit chain
+(infra/tables.py's tables: the portal writes only audit_log and audit_head)."""
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint
 
+from infra.tables import add_infra_tables
 from infra.types import UtcDateTime
 
 metadata = MetaData()
+infra_tables = add_infra_tables(metadata)
 
 sessions = Table(
     "portal_session",
@@ -46,4 +49,17 @@ draft_files = Table(
     Column("content", LargeBinary, nullable=False),
     Column("added_at", UtcDateTime(), nullable=False),
     UniqueConstraint("draft_id", "sha256", name="uq_portal_draft_file"),
+)
+
+directory_entries = Table(
+    "portal_directory_entry",
+    metadata,
+    Column("subject", String(128), primary_key=True, comment="the identity provider's subject (an enterprise's USCC)"),
+    Column("name", String(100), nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("organisation", String(128), nullable=False),
+    Column("region", String(6), nullable=True),
+    Column("chains", Text, nullable=False, comment="JSON list of chain ids"),
+    Column("updated_by", String(128), nullable=False, comment="who last changed it (the YAML's initial load: system)"),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )

@@ -9,25 +9,25 @@ from pathlib import Path
 from urllib.parse import quote
 
 import structlog
-from sqlalchemy import MetaData
 from fastapi import Depends, FastAPI, Request
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from contracts.topology import topology
+from infra.audit import AuditKeys
 from infra.body_limits import BodyLimits, declared_limits
 from infra.db import Database
 from infra.logging import configure_logging
 from infra.runtime import ServiceRuntime
-from infra.tables import add_infra_tables
 from infra.settings import Settings, get_settings
 from infra.signing import SigningKey, keys_dir, load_or_create
 from services.portal import SERVICE
 from services.portal.adapters.calendar import ReviewCalendar
+from services.portal.adapters.directory_store import DirectoryStore
 from services.portal.adapters.drafts import DraftStore
 from services.portal.adapters.oidc import oidc_client
-from services.portal.adapters.orm import metadata
+from services.portal.adapters.orm import infra_tables, metadata
 from services.portal.adapters.services import ServiceClients, ServiceUnavailable
 from services.portal.adapters.sessions import SessionStore
 from services.portal.domain.directory import Directory
@@ -50,8 +50,8 @@ SIGNING_KEY_NAME = "portal"
 
 def build_runtime(settings: Settings | None = None, database: Database | None = None) -> ServiceRuntime:
     settings = settings or get_settings()
-    # The infrastructure tables go on a detached MetaData: the portal has no outbox, inbox or audit log (yet).
-    return ServiceRuntime.build(SERVICE, settings, metadata=metadata, tables=add_infra_tables(MetaData()), migrations_dir=MIGRATIONS,
+    # The infrastructure tables are the portal's own (it writes only the audit chain, for its directory's edits).
+    return ServiceRuntime.build(SERVICE, settings, metadata=metadata, tables=infra_tables, migrations_dir=MIGRATIONS,
                                 topology=topology(settings.amqp_namespace), database=database)
 
 
@@ -61,7 +61,7 @@ class Portal:
 
     runtime: ServiceRuntime
     settings: Settings
-    directory: Directory
+    directory: DirectoryStore  # the YAML's entries on first use, then what admins keep on /admin/directory
     store: SessionStore
     key: SigningKey
     keys_dir: Path
@@ -73,7 +73,8 @@ class Portal:
 
 def build_portal(runtime: ServiceRuntime) -> Portal:
     settings = runtime.settings
-    directory = Directory.from_file(settings.portal_directory_file or DEMO_DIRECTORY)
+    directory = DirectoryStore(runtime.db, runtime.tables, AuditKeys.from_settings(settings),
+                               Directory.from_file(settings.portal_directory_file or DEMO_DIRECTORY))
     store = SessionStore(runtime.db, idle=dt.timedelta(seconds=settings.portal_session_idle_seconds),
                          absolute=dt.timedelta(seconds=settings.portal_session_absolute_seconds))
     key = load_or_create(keys_dir(settings), SIGNING_KEY_NAME)

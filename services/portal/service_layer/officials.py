@@ -102,6 +102,7 @@ class CasePage:
     history: list[intake.TimelineEntry]
     form: DecisionForm
     labels: dict[str, str] = field(default_factory=dict)
+    clause: str | None = None  # the clause's 文号 and number, as people cite it
 
     @property
     def facts(self) -> list[tuple[str, str]]:
@@ -159,17 +160,18 @@ def case_page(clients: ServiceClients, user: DirectoryEntry, calendar: Any, task
         else:
             candidacy = subject
     return CasePage(file, days_left(calendar, file.task), application, candidacy, history,
-                    form or DecisionForm(submission_id=submission_id_of({})), _labels(clients, file.task.clause_id))
+                    form or DecisionForm(submission_id=submission_id_of({})), *_clause(clients, file.task.clause_id))
 
 
-def _labels(clients: ServiceClients, clause_id: str | None) -> dict[str, str]:
+def _clause(clients: ServiceClients, clause_id: str | None) -> tuple[dict[str, str], str | None]:
+    """The facts' labels and the citation of the task's clause (none for a selection step)."""
     if not clause_id:
-        return {}
+        return {}, None
     try:
-        schema = intake.clause(clients, None, clause_id).facts_schema
+        clause = intake.clause(clients, None, clause_id)
     except ServiceRefused:
-        return {}
-    return {f.name: f.label for f in fields_of(schema, hidden=())}
+        return {}, clause_id
+    return {f.name: f.label for f in fields_of(clause.facts_schema, hidden=())}, f"{clause.citation} {clause.title_zh}"
 
 
 def shown(value: Any) -> str:
