@@ -23,7 +23,7 @@ from policies.text import Note
 from services.intake.adapters.orm import Application, ApplicationMaterial, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
 from services.intake.service_layer import clauses
-from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, store_rows
+from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, owned, store_rows
 from services.intake.service_layer.scope import application_filter, on_review_route
 
 APPLICANT_ROLES = frozenset({"enterprise", "zone_committee"})
@@ -164,10 +164,7 @@ def get_application(uow: UnitOfWork, principal: Principal, application_id: str) 
 def material(uow: UnitOfWork, principal: Principal, application_id: str, file_id: str) -> ApplicationMaterial:
     """One file of an application in the caller's scope (another application's file: 404)."""
     get_application(uow, principal, application_id)
-    row = uow.session.get(ApplicationMaterial, file_id)
-    if row is None or row.application_id != application_id:
-        raise NotFound("材料不存在", file_id=file_id)
-    return row
+    return owned(uow, ApplicationMaterial, file_id, application_id=application_id)  # type: ignore[return-value]
 
 
 def list_applications(

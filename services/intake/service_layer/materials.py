@@ -22,7 +22,7 @@ from contracts.events.selection import MaterialRef
 from infra.auth import Principal
 from infra.body_limits import DEFAULT_MAX_BODY_BYTES, MIB, base64_size
 from infra.clock import utcnow
-from infra.errors import InvalidRequest
+from infra.errors import InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from policies.text import Text
 from services.intake.adapters.orm import ApplicationMaterial, CandidacyMaterial
@@ -91,6 +91,14 @@ def store_rows(uow: UnitOfWork, uploaded_by: str, materials: list[tuple[Material
 def material_ref(row: Material) -> MaterialRef:
     return MaterialRef(file_id=row.id, filename=row.filename, content_type=row.content_type,
                        size_bytes=row.size_bytes, sha256=row.sha256)
+
+
+def owned(uow: UnitOfWork, table: type[Material], file_id: str, **owner: str) -> Material:
+    """A stored file of the named owner (`application_id=…` or `candidacy_id=…`); another's file: 404."""
+    row = uow.session.get(table, file_id)
+    if row is None or any(getattr(row, name) != value for name, value in owner.items()):
+        raise NotFound("材料不存在", file_id=file_id)
+    return row
 
 
 def download(row: Material) -> Response:

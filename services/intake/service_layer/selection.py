@@ -37,7 +37,7 @@ from policies.registry import load_registry
 from policies.text import Note
 from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound, TimelineEntry
 from services.intake.service_layer.applications import add_timeline
-from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, store
+from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, owned, store
 
 DOCUMENT = "晋政办发〔2023〕44号"
 PROVINCE_CHAIN_OFFICE = "140000.province_chain_office"
@@ -337,10 +337,7 @@ def get_candidacy(uow: UnitOfWork, principal: Principal, candidacy_id: str) -> C
 
 def material(uow: UnitOfWork, principal: Principal, candidacy_id: str, file_id: str) -> CandidacyMaterial:
     get_candidacy(uow, principal, candidacy_id)
-    row = uow.session.get(CandidacyMaterial, file_id)
-    if row is None or row.candidacy_id != candidacy_id:
-        raise NotFound("材料不存在", file_id=file_id)
-    return row
+    return owned(uow, CandidacyMaterial, file_id, candidacy_id=candidacy_id)  # type: ignore[return-value]
 
 
 def list_candidacies(uow: UnitOfWork, principal: Principal, *, round_id: str | None, status: str | None,

@@ -23,20 +23,22 @@ def _owner_id(call: Call) -> str:
     return call.path.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _materials(stack, owners: tuple[Call, Call], table, owner_field: str) -> tuple[Call, Call]:  # type: ignore[no-untyped-def]
+    """A file of each owner (own, other), and the request for each."""
+    files = [_file(table, **{owner_field: _owner_id(call)}) for call in owners]
+    _add(stack, "intake", *files)
+    own, other = owners
+    return (Call("GET", f"{own.path}/materials/{files[0].id}"), Call("GET", f"{other.path}/materials/{files[1].id}"))
+
+
 @scenario("application_material")
 def application_material(stack, me: Identity):  # type: ignore[no-untyped-def]
-    own, other = application(stack, me)
-    files = [_file(ApplicationMaterial, application_id=_owner_id(call)) for call in (own, other)]
-    _add(stack, "intake", *files)
-    return (Call("GET", f"{own.path}/materials/{files[0].id}"), Call("GET", f"{other.path}/materials/{files[1].id}"))
+    return _materials(stack, application(stack, me), ApplicationMaterial, "application_id")
 
 
 @scenario("candidacy_material")
 def candidacy_material(stack, me: Identity):  # type: ignore[no-untyped-def]
-    own, other = candidacy(stack, me)
-    files = [_file(CandidacyMaterial, candidacy_id=_owner_id(call)) for call in (own, other)]
-    _add(stack, "intake", *files)
-    return (Call("GET", f"{own.path}/materials/{files[0].id}"), Call("GET", f"{other.path}/materials/{files[1].id}"))
+    return _materials(stack, candidacy(stack, me), CandidacyMaterial, "candidacy_id")
 
 
 @scenario("case_file")
