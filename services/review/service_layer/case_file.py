@@ -3,8 +3,6 @@ caller's scope, and one task's case file (the task, the case's earlier decisions
 applies to the caller, the calculator's determination on the facts as they stand)."""
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field
 from sqlalchemy import and_, case, func
 from sqlmodel import col, select
@@ -97,10 +95,7 @@ def case_file(uow: UnitOfWork, principal: Principal, task_id: str) -> CaseFile:
 def _preview(uow: UnitOfWork, task: Task) -> CalculatorPreview:
     prior = [PriorAward.model_validate(p) for p in task.prior_awards]
     try:
-        return CalculatorPreview(determination=determine(task.clause_id or "", _facts(task), prior, tier_tables.current(uow)))
+        return CalculatorPreview(determination=determine(task.clause_id or "", dict(task.facts or {}), prior,
+                                                         tier_tables.current(uow)))
     except DomainError as error:
         return CalculatorPreview(problem=error.message)
-
-
-def _facts(task: Task) -> dict[str, Any]:
-    return dict(task.facts or {})
