@@ -167,3 +167,26 @@ def test_the_chain_office_opens_a_round_and_the_admin_previews_and_loads_a_tier_
         assert official.get("/chain-office/rounds").status_code == 403
     with system.browser("admin-1") as admin:
         assert admin.get("/officials/tasks").status_code == 403
+
+
+def test_an_expert_scores_a_candidate_with_the_experts_choices_and_never_sees_the_supplement(system: PortalStack):
+    from services.portal.domain.directory import DirectoryEntry
+
+    state = system.state
+    state.directory.save(DirectoryEntry(subject="exp-demo-1", name="王专家", role="expert", organisation="exp-demo-1",
+                                        chains=("cz_photovoltaic",)), state.directory.find("admin-1"))
+    uscc = make_uscc()
+    with system.client("review", "workflow", "duixian", subject="duixian-worker") as worker:
+        opened = worker.post("/internal/tasks", json={
+            "case_id": f"CAND-{uuid.uuid4().hex[:8].upper()}", "kind": "expert_review", "title": "链主企业专家评审",
+            "assignee_role": "expert", "assignee_org": "exp-demo-1", "facts": {"chain_id": "cz_photovoltaic"},
+            "applicant": {"uscc": uscc, "name": "长治评审示例有限公司", "kind": "enterprise", "region": "140400"}},
+            headers={"Idempotency-Key": uuid.uuid4().hex})
+    task_id = opened.json()["task_id"]
+    with system.browser("exp-demo-1") as expert:
+        page = expert.get(f"/officials/tasks/{task_id}")
+        assert page.status_code == 200
+        shown = text(page.text)
+        assert "同意列入建议名单" in shown and "不同意列入" in shown and "要求补正" not in shown
+        scored = _decide(expert, task_id, decision="reject", reason="研发投入强度不足")
+        assert scored.status_code == 200 and "不同意列入 ：研发投入强度不足" in text(scored.text)

@@ -32,7 +32,7 @@ def case(request: Request, user: OfficialDep, task_id: str, done: str | None = N
     page = or_not_found(request, lambda: service.case_page(portal.clients, user, portal.calendar, task_id), *NOT_FOUND)
     if isinstance(page, Response):
         return page
-    return render(request, "officials/case.html", page=page, decisions=service.DECISIONS, flash=done == "decided")
+    return render(request, "officials/case.html", page=page, flash=done == "decided")
 
 
 @router.post("/tasks/{task_id}/decision")
@@ -46,7 +46,7 @@ async def decide(request: Request, user: OfficialDep, task_id: str) -> Response:
             return RedirectResponse(f"/officials/tasks/{quote(task_id, safe='')}?done=decided", status_code=303)
         if isinstance(outcome, Response):
             return outcome
-        return render(request, "officials/case.html", status_code=outcome.form.refused_status, page=outcome, decisions=service.DECISIONS, flash=False)
+        return render(request, "officials/case.html", status_code=outcome.form.refused_status, page=outcome, flash=False)
 
     return await run_in_threadpool(work)
 

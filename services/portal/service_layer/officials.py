@@ -134,6 +134,13 @@ class CasePage:
     def department(self, organisation: str) -> str:
         return organisation_zh(organisation)
 
+    @staticmethod
+    def decision_label(task: tasks.Task) -> str:
+        """A decided task's result as its step names it (an expert's 不同意列入, a department's 不通过)."""
+        value = task.decision.decision if task.decision else ""
+        labels = EXPERT_DECISIONS if task.kind == "expert_review" else DECISIONS
+        return labels.get(value, DECISIONS.get(value, value))
+
 
 def _subject_path(task: tasks.Task) -> str | None:
     """Where intake keeps the case the task is about: an application, or a candidacy for a selection step."""
