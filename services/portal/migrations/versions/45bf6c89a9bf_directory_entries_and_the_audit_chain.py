@@ -1,7 +1,7 @@
 """directory entries and the audit chain
 
 Revision ID: 45bf6c89a9bf
-Revises: a438debae4e3
+Revises: bbc8483c9a87
 Create Date: 2026-12-01 10:53:14.807599
 """
 from typing import Sequence, Union
@@ -14,7 +14,7 @@ from infra.tables import drop_append_only, drop_audit_log_append_only, make_appe
 
 
 revision: str = '45bf6c89a9bf'
-down_revision: Union[str, None] = 'a438debae4e3'
+down_revision: Union[str, None] = 'bbc8483c9a87'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
