@@ -89,6 +89,14 @@ def test_remaining_working_days_skip_the_national_day_holiday_and_end_at_zero():
     assert remaining_working_days(calendar, dt.date(2025, 10, 14), dt.date(2025, 10, 13)) == 0
 
 
+def test_a_period_does_not_count_the_day_it_opened_on():
+    calendar = WorkingDayCalendar()
+    # A 5-working-day task opened on Mon 2026-03-02 ends on Mon 2026-03-09 (3, 4, 5, 6, 9 March).
+    assert remaining_working_days(calendar, dt.date(2026, 3, 2), dt.date(2026, 3, 9), opened_on=dt.date(2026, 3, 2)) == 5
+    assert remaining_working_days(calendar, dt.date(2026, 3, 3), dt.date(2026, 3, 9), opened_on=dt.date(2026, 3, 2)) == 5
+    assert remaining_working_days(calendar, dt.date(2026, 3, 9), dt.date(2026, 3, 9), opened_on=dt.date(2026, 3, 2)) == 1
+
+
 def test_amounts_show_in_yuan_with_two_decimals():
     assert yuan(2_000_000_000) == "20,000,000.00元"
     assert yuan(-1250) == "-12.50元"

@@ -36,6 +36,7 @@ class Step:
 
     department: str
     due_at: dt.datetime | None
+    opened_on: dt.date | None = None  # the Beijing day the task opened on (its period starts the day after)
 
     @property
     def last_day(self) -> dt.date | None:
@@ -67,7 +68,8 @@ def open_steps(entries: Sequence[Entry]) -> list[Step]:
     """Tasks opened and not yet decided, oldest first."""
     decided = {e.details.get("task_id") for e in entries if e.event_type == "review.decision.recorded"}
     registry = load_registry()
-    return [Step(registry.organisation_zh(e.details["assignee_org"]), _instant(e.details.get("due_at")))
+    return [Step(registry.organisation_zh(e.details["assignee_org"]), _instant(e.details.get("due_at")),
+                 e.occurred_at.astimezone(SHANGHAI).date())
             for e in entries if e.event_type == "review.task.opened" and e.details.get("task_id") not in decided
             and e.details.get("assignee_org")]
 

@@ -151,7 +151,8 @@ def waiting_of(application: intake.Application, entries: list[intake.TimelineEnt
         return [Waiting("本单位（待补正）")]
     today = beijing_today()
     return [Waiting(step.department, step.last_day,
-                    remaining_working_days(calendar, today, step.last_day) if step.last_day else None)
+                    remaining_working_days(calendar, today, step.last_day, opened_on=step.opened_on)
+                    if step.last_day else None)
             for step in timeline.open_steps(entries)]
 
 

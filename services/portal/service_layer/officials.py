@@ -55,7 +55,8 @@ def days_left(calendar: Any, task: tasks.Task) -> int | None:
     end = last_day(task.due_at)
     if end is None or task.status != "open":
         return None
-    return remaining_working_days(calendar.current(), beijing_today(), end)
+    return remaining_working_days(calendar.current(), beijing_today(), end,
+                                  opened_on=task.opened_at.astimezone(SHANGHAI).date())
 
 
 @dataclass

@@ -44,8 +44,7 @@ def view(publicity: review.Publicity, calendar: WorkingDayCalendar, now: dt.date
     today = now.astimezone(SHANGHAI).date()
     started = now >= dt.datetime.combine(publicity.starts_on, dt.time(0), tzinfo=SHANGHAI)
     open_now = publicity.status == "open" and publicity.ends_at is not None and now < publicity.ends_at
-    first_counted = publicity.starts_on + dt.timedelta(days=1)  # the start day itself is not counted (民法典 第二百零一条)
-    remaining = (remaining_working_days(calendar, max(today, first_counted), publicity.last_day)
+    remaining = (remaining_working_days(calendar, today, publicity.last_day, opened_on=publicity.starts_on)
                  if publicity.last_day and open_now else None)
     return PublicityView(publicity, remaining, open_now and started, not started)
 
