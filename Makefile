@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # on two cores; a module stays on one worker (--dist loadfile) so its booted system is shared.
 TEST_WORKERS ?= 2
 
-.PHONY: up test venv unit integration workflow e2e bench contracts clean
+.PHONY: up test lint venv unit integration workflow e2e bench contracts clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -26,6 +26,11 @@ up: $(STAMP)
 ## Run every test: unit, integration (real RabbitMQ, SQLite and PostgreSQL), workflow (time-skipping Temporal), end-to-end.
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
+## Static checks: ruff (pyflakes, pycodestyle, import order, bugbear, pyupgrade) on everything, mypy on the packages.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q tests/unit
@@ -50,4 +55,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks system $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .hypothesis
+	rm -rf $(VENV) data .pytest_cache .hypothesis .mypy_cache .ruff_cache
