@@ -30,7 +30,7 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise yaml.constructor.ConstructorError(None, None, f"not a finite number: {text}", node.start_mark)
+        raise yaml.constructor.ConstructorError(None, None, f"not a finite number: {text}", node.start_mark) from None
     if not value.is_finite():
         raise yaml.constructor.ConstructorError(None, None, f"not a finite number: {text}", node.start_mark)
     return value

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 import chinese_calendar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -67,7 +68,7 @@ class YearSchedule(_Model):
     test_data: bool = False
 
     @model_validator(mode="after")
-    def _consistent(self) -> "YearSchedule":
+    def _consistent(self) -> YearSchedule:
         days = [d.date for d in self.holidays] + [d.date for d in self.makeup_workdays]
         if any(day.year != self.year for day in days):
             raise ValueError(f"所有日期须在{self.year}年内")
@@ -79,7 +80,7 @@ class YearSchedule(_Model):
         return self
 
     @classmethod
-    def from_file(cls, path: Traversable | Path) -> "YearSchedule":
+    def from_file(cls, path: Traversable | Path) -> YearSchedule:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.name.endswith(".json") else load_yaml(text)
         try:

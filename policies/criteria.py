@@ -12,8 +12,9 @@ otherwise evaluation stops with ChainCategoryUnknown.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 
@@ -54,7 +55,7 @@ class _Facts(BaseModel):
     entity_id: Text | None = Field(default=None, title="企业标识（统一社会信用代码）")
     chain_id: Text | None = Field(default=None, title="所属产业链")
     chain_category: ChainCategory | None = Field(default=None, title="产业链类别（未登记时须给出）",
-                                                 json_schema_extra={"labels_zh": CHAIN_CATEGORY_ZH})
+                                                 json_schema_extra={"labels_zh": dict(CHAIN_CATEGORY_ZH)})
 
 
 class Platform(BaseModel):
@@ -85,14 +86,14 @@ class LeaderFacts(_Facts):
 
 class CoreFacts(_Facts):
     core_type: CoreType = Field(title="“链核”类型：core_supplier=核心配套类；potential_leader=潜在链主类",
-                                json_schema_extra={"labels_zh": CORE_TYPE_ZH})
+                                json_schema_extra={"labels_zh": dict(CORE_TYPE_ZH)})
     main_revenue_yuan: Yuan = Field(title="上一年度主营业务收入（元）")
     trade_with_leader_yuan: Yuan | None = Field(default=None, title="与所属产业链“链主”企业年度产品交易额（元）")
     chain_enterprise_trades: list[Counterparty] | None = Field(default=None, title="与同链条链上其他企业的年度产品交易额")
     masters_key_technology: StrictBool | None = Field(default=None, title="掌握产业链关键技术或具有核心基础产品")
     honours: list[Literal["national_little_giant", "national_single_champion", "provincial_specialised_sme",
                           "provincial_little_giant"]] = Field(default=[], title="获得称号（优先考虑）",
-                                                              json_schema_extra={"labels_zh": HONOUR_ZH})
+                                                              json_schema_extra={"labels_zh": dict(HONOUR_ZH)})
 
 
 class MemberFacts(_Facts):
@@ -227,7 +228,8 @@ def _core(facts: CoreFacts, category: ChainCategory) -> list[CriterionResult]:
             f"超过{yuan_zh(to_fen(POTENTIAL_LEADER_TRADE))}"))
     notes = [f"获得“{HONOUR_ZH[h]}”称号，优先考虑" for h in facts.honours]
     rule = "掌握产业链关键技术或具有核心基础产品"
-    status: Status = {True: "met", False: "not_met", None: "needs_review"}[facts.masters_key_technology]
+    statuses: dict[bool | None, Status] = {True: "met", False: "not_met", None: "needs_review"}
+    status = statuses[facts.masters_key_technology]
     reason = {"met": f"申报{rule}（待专家评审核实）", "not_met": f"未{rule}",
               "needs_review": f"未申报；标准：{rule}"}[status]
     results.append(_result("industry_influence", "行业影响力", status, reason, notes))

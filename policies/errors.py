@@ -5,7 +5,8 @@ Every error carries a Chinese `message` for people and machine fields for progra
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 
 class PolicyError(Exception):

@@ -12,9 +12,10 @@ and caps (whole yuan) are then compared in fen.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, localcontext
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError

@@ -7,11 +7,12 @@ for Changzhi's ten chains.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -125,7 +126,7 @@ class Registry:
         return [c for c in self.chains.values() if c.region_id == region_id]
 
     def extended(self, *, regions: Iterable[Region] = (), departments: Iterable[Department] = (),
-                 chains: Iterable[Chain] = ()) -> "Registry":
+                 chains: Iterable[Chain] = ()) -> Registry:
         """A new registry with entries added or replaced (same id replaces)."""
         return Registry(
             {**self.regions, **{r.id: r for r in regions}}.values(),
@@ -134,7 +135,7 @@ class Registry:
         )
 
     @classmethod
-    def from_dir(cls, directory: Traversable | Path) -> "Registry":
+    def from_dir(cls, directory: Traversable | Path) -> Registry:
         parts = [_read(entry) for entry in sorted(directory.iterdir(), key=lambda e: e.name)
                  if entry.name.endswith((".yaml", ".yml"))]
         return cls([r for p in parts for r in p.regions], [d for p in parts for d in p.departments],

@@ -76,5 +76,6 @@ def _default_route(clause: Clause) -> tuple[_Step, ...]:
     chosen = next((group[0] for group in preferences if group), None)
     if chosen is None:
         raise ValueError(f"条款 {clause.id} 没有可办理的部门")
-    basis = f"{clause.document_number} {clause.clause_number}：{'原文所列责任单位' if chosen.named_in_text else '发文机关'}（{chosen.name_zh}）"
+    source = "原文所列责任单位" if chosen.named_in_text else "发文机关"
+    basis = f"{clause.document_number} {clause.clause_number}：{source}（{chosen.name_zh}）"
     return (_Step(department=chosen.id, basis_zh=basis),)

@@ -11,10 +11,12 @@ for a row stated as "超过"). A row gives either a fixed `amount_yuan` or a `ra
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from importlib.resources.abc import Traversable
+from itertools import pairwise
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -41,7 +43,7 @@ class TierRow(BaseModel):
     rate: Ratio | None = None
 
     @model_validator(mode="after")
-    def _amount_or_rate(self) -> "TierRow":
+    def _amount_or_rate(self) -> TierRow:
         if (self.amount_yuan is None) == (self.rate is None):
             raise ValueError("每一档须且只能给出 amount_yuan（定额）或 rate（比例）之一")
         return self
@@ -50,7 +52,10 @@ class TierRow(BaseModel):
         return basis >= self.min_yuan if self.min_inclusive else basis > self.min_yuan
 
     def award(self, basis: Decimal) -> Decimal:
-        return self.amount_yuan if self.amount_yuan is not None else basis * self.rate
+        if self.amount_yuan is not None:
+            return self.amount_yuan
+        assert self.rate is not None  # _amount_or_rate: a row gives an amount or a rate
+        return basis * self.rate
 
 
 class TierTable(BaseModel):
@@ -71,11 +76,11 @@ class TierTable(BaseModel):
         return normalize_document_number(value)
 
     @model_validator(mode="after")
-    def _ascending(self) -> "TierTable":
+    def _ascending(self) -> TierTable:
         tiers = [row.tier for row in self.rows]
         if len(set(tiers)) != len(tiers):
             raise ValueError("档位名称重复")
-        for lower, upper in zip(self.rows, self.rows[1:]):
+        for lower, upper in pairwise(self.rows):
             if upper.min_yuan <= lower.min_yuan:
                 raise ValueError("各档门槛须严格递增")
         return self
@@ -122,11 +127,11 @@ class TierTables:
     def __len__(self) -> int:
         return len(self._tables)
 
-    def merged(self, other: "TierTables") -> "TierTables":
+    def merged(self, other: TierTables) -> TierTables:
         return TierTables([*self, *other])
 
     @classmethod
-    def from_dicts(cls, items: Iterable[Mapping[str, Any]], source: str = "tier tables") -> "TierTables":
+    def from_dicts(cls, items: Iterable[Mapping[str, Any]], source: str = "tier tables") -> TierTables:
         tables = []
         for index, item in enumerate(items):
             try:
@@ -137,7 +142,7 @@ class TierTables:
         return cls(tables)
 
     @classmethod
-    def from_dir(cls, directory: Traversable | Path) -> "TierTables":
+    def from_dir(cls, directory: Traversable | Path) -> TierTables:
         """Every *.yaml / *.yml / *.json file in `directory`; each holds one table or a list."""
         directory = Path(directory) if isinstance(directory, str) else directory
         if not directory.is_dir():

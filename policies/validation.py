@@ -1,9 +1,8 @@
 """Pydantic validation errors as field problems with Chinese reasons."""
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from policies.errors import FieldProblem
 from policies.text import TEXT_ERROR_TYPES
@@ -18,7 +17,7 @@ def problems_from(exc: ValidationError, model: type[BaseModel]) -> list[FieldPro
     return [_problem(e, model) for e in exc.errors()]
 
 
-def _problem(error: dict[str, Any], model: type[BaseModel]) -> FieldProblem:
+def _problem(error: ErrorDetails, model: type[BaseModel]) -> FieldProblem:
     loc = error.get("loc", ())
     field = ".".join(str(p) for p in loc) or "<facts>"
     kind = error["type"]
@@ -26,7 +25,8 @@ def _problem(error: dict[str, Any], model: type[BaseModel]) -> FieldProblem:
     if kind == "missing":
         info = model.model_fields.get(str(loc[0])) if len(loc) == 1 else None
         title = info.title if info else field
-        hint = (info.json_schema_extra or {}).get("hint_zh") if info and info.json_schema_extra else None
+        extra = info.json_schema_extra if info else None
+        hint = extra.get("hint_zh") if isinstance(extra, dict) else None
         return FieldProblem(field, f"缺少必填项（{title}）" + (f"：{hint}" if hint else ""))
     if kind in _CUSTOM_MESSAGE_TYPES:
         return FieldProblem(field, error["msg"])

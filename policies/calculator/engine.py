@@ -5,16 +5,17 @@ arithmetic → exclusivity → never twice → rounding to the fen → caps.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from policies.catalogue import Catalogue, Clause, load_catalogue
 from policies.calculator import rules
 from policies.calculator.facts import facts_model, parse_facts
 from policies.calculator.kinds import kind_of
 from policies.calculator.kinds.base import Context, yuan
 from policies.calculator.models import Determination, PriorAward, Step
+from policies.catalogue import Catalogue, Clause, load_catalogue
 from policies.errors import FactsInvalid, FieldProblem, NotEligible
 from policies.money import ROUNDING_RULE, fen_str, to_fen
 from policies.tables import TierTables

@@ -6,9 +6,11 @@ of its calculation kind. Unknown fields are refused, so a misspelt fact cannot p
 """
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError, create_model
+from pydantic.config import JsonDict
 
 from policies.catalogue.models import Choice, Clause
 from policies.errors import FactsInvalid, FieldProblem
@@ -18,14 +20,19 @@ from policies.validation import problems_from
 _models: dict[int, tuple[Clause, type[BaseModel]]] = {}
 
 
+def fact(facts: BaseModel, name: str) -> Any:
+    """A fact of a model built at run time from the clause (its fields are not known statically)."""
+    return getattr(facts, name)
+
+
 class FactsBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def choice_field(choice: Choice, *, required: bool = True) -> tuple[Any, Any]:
     described = "；".join(f"{key}={label}" for key, label in choice.values.items())
-    annotation = Literal[tuple(choice.values)]
-    labels = {"labels_zh": dict(choice.values)}  # each value's Chinese label, for forms built from the schema
+    annotation: Any = Literal[tuple(choice.values)]  # the values are the clause's, known at run time
+    labels: JsonDict = {"labels_zh": dict(choice.values)}  # each value's Chinese label, for forms built from the schema
     if required:
         return annotation, Field(title=choice.title_zh, description=described, json_schema_extra=labels)
     return annotation | None, Field(default=None, title=choice.title_zh, description=described, json_schema_extra=labels)
@@ -35,10 +42,16 @@ def fact_field(annotation: Any, title: str, hint: str | None = None, *, required
                labels: dict[str, str] | None = None, condition: bool = False, **constraints: Any) -> tuple[Any, Any]:
     """A fact; `labels` names each value of a choice in Chinese (labels_zh in the schema, for forms);
     `condition`: an eligibility condition of the clause (a yes/no the applicant confirms)."""
-    extra = {key: value for key, value in (("hint_zh", hint), ("labels_zh", labels), ("condition", condition)) if value} or None
+    extra: JsonDict = {}
+    if hint:
+        extra["hint_zh"] = hint
+    if labels:
+        extra["labels_zh"] = dict(labels)
+    if condition:
+        extra["condition"] = condition
     if required:
-        return annotation, Field(title=title, description=hint, json_schema_extra=extra, **constraints)
-    return annotation | None, Field(default=None, title=title, description=hint, json_schema_extra=extra,
+        return annotation, Field(title=title, description=hint, json_schema_extra=extra or None, **constraints)
+    return annotation | None, Field(default=None, title=title, description=hint, json_schema_extra=extra or None,
                                     **constraints)
 
 

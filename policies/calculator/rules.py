@@ -3,13 +3,14 @@ project, exclusivity groups, never-twice, and caps over the prior awards."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel
 
+from policies.calculator.facts import fact
+from policies.calculator.models import PriorAward, RawAward, Step
 from policies.catalogue import Catalogue, Clause
 from policies.catalogue.models import Cap
-from policies.calculator.models import PriorAward, RawAward, Step
 from policies.errors import CapExhausted, NotEligible
 from policies.money import fen_str, yuan_zh
 
@@ -20,8 +21,8 @@ class Subject:
     """Who and what an award is for, read from the facts."""
 
     def __init__(self, facts: BaseModel) -> None:
-        self.entity_id: str = facts.entity_id
-        self.year: int = facts.year
+        self.entity_id: str = fact(facts, "entity_id")
+        self.year: int = fact(facts, "year")
         self.project_id: str | None = getattr(facts, "project_id", None)
 
 
@@ -132,7 +133,7 @@ def apply_caps(clause: Clause, subject: Subject, raw: RawAward, amount_fen: int,
     steps: list[Step] = []
     binding: Cap | None = None
     for cap in caps_for(clause, raw.option):
-        if cap.scope == "none":
+        if cap.amount_yuan is None:  # scope "none"
             steps.append(Step(description=f"不设上限：{cap.title_zh}"))
             continue
         limit = cap.amount_yuan * 100

@@ -3,11 +3,12 @@ the checks a schema cannot express (ids unique, references resolve, departments 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError
@@ -79,7 +80,7 @@ class Catalogue:
         return tuple(self.exclusivity_groups[g] for g in clause.exclusivity_groups)
 
     @classmethod
-    def from_dir(cls, directory: Traversable | Path, registry: Registry | None = None) -> "Catalogue":
+    def from_dir(cls, directory: Traversable | Path, registry: Registry | None = None) -> Catalogue:
         entries = sorted((e for e in directory.iterdir() if e.name.endswith((".yaml", ".yml"))),
                          key=lambda e: e.name)
         return cls([read_catalogue_file(e) for e in entries], registry)

@@ -7,7 +7,7 @@ The JSON Schema in policies/data/schema/ is generated from `CatalogueFile`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
@@ -68,7 +68,7 @@ class Cap(StrictModel):
     option: str | None = None
 
     @model_validator(mode="after")
-    def _amount_matches_scope(self) -> "Cap":
+    def _amount_matches_scope(self) -> Cap:
         if (self.scope == "none") != (self.amount_yuan is None):
             raise ValueError("amount_yuan is required unless scope is none, and forbidden when it is")
         return self
@@ -183,7 +183,7 @@ class TierTableCalc(CalcBase):
     table_by: TableChoice | None = None
 
     @model_validator(mode="after")
-    def _one_source(self) -> "TierTableCalc":
+    def _one_source(self) -> TierTableCalc:
         if (self.table is None) == (self.table_by is None):
             raise ValueError("give exactly one of table and table_by")
         return self
@@ -246,8 +246,7 @@ class ZoneShareCalc(CalcBase):
 
 
 Calculation = Annotated[
-    Union[FixedCalc, RateCalc, DeclaredCalc, LoanCalc, TierTableCalc, LandingCalc, ReferralCalc,
-          SupplyCalc, ZoneShareCalc],
+    FixedCalc | RateCalc | DeclaredCalc | LoanCalc | TierTableCalc | LandingCalc | ReferralCalc | SupplyCalc | ZoneShareCalc,
     Field(discriminator="kind"),
 ]
 
@@ -341,7 +340,9 @@ class Clause(ClauseEntry):
     def tables_required(self) -> list[str]:
         calc = self.calculation
         if isinstance(calc, TierTableCalc):
-            return [calc.table] if calc.table else list(dict.fromkeys(calc.table_by.tables.values()))
+            if calc.table_by is not None:
+                return list(dict.fromkeys(calc.table_by.tables.values()))
+            return [calc.table] if calc.table else []
         if isinstance(calc, SupplyCalc):
             return [calc.stock_uplift.table]
         return []

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from policies.catalogue import Clause
 from policies.calculator.kinds import declared, fixed, landing, loan, rate, referral, supply, tiered, zone
+from policies.catalogue import Clause
 
 KINDS: dict[str, ModuleType] = {
     "fixed": fixed,

@@ -1,19 +1,31 @@
 """What a calculation kind sees, and small helpers the kinds share."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from policies.catalogue import Clause
+from policies.calculator.facts import fact
 from policies.calculator.models import PriorAward, RawAward, Step
 from policies.calculator.rules import Subject, same_benefit
-from policies.catalogue.models import Threshold
+from policies.catalogue import Clause
+from policies.catalogue.models import CalcBase, Threshold
 from policies.errors import FieldProblem, NotEligible
 from policies.money import fen_str, plain, to_fen
 from policies.tables import TierTables
+
+CalcT = TypeVar("CalcT", bound=CalcBase)
+
+
+def calculation(clause: Clause, kind: type[CalcT]) -> CalcT:
+    """The clause's calculation as the kind reading it expects (kinds are chosen by `calculation.kind`)."""
+    calc = clause.calculation
+    if not isinstance(calc, kind):
+        raise TypeError(f"{clause.id}: a {calc.kind} calculation is not a {kind.__name__}")
+    return calc
 
 
 @dataclass(frozen=True)
@@ -25,7 +37,7 @@ class Context:
     tables: TierTables
 
     def fact(self, name: str) -> Any:
-        return getattr(self.facts, name)
+        return fact(self.facts, name)
 
     def mine(self, option: str | None = None, *, any_option: bool = True) -> list[PriorAward]:
         """Prior awards of this benefit to this entity (optionally of one option)."""

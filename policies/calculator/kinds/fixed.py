@@ -7,9 +7,10 @@ from typing import Any
 from pydantic import BaseModel, StrictInt
 
 from policies.calculator.facts import choice_field, fact_field
-from policies.calculator.kinds.base import Context, yuan
+from policies.calculator.kinds.base import Context, calculation, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import FixedCalc
 from policies.errors import FieldProblem, NotEligible
 from policies.money import pct
 
@@ -17,7 +18,7 @@ DEFAULT_KEY = "default"
 
 
 def fields(clause: Clause) -> dict[str, Any]:
-    calc = clause.calculation
+    calc = calculation(clause, FixedCalc)
     out = {choice.fact: choice_field(choice) for choice in calc.choices}
     if calc.quota:
         out[calc.quota.count_fact] = fact_field(StrictInt, calc.quota.count_title_zh, ge=1)
@@ -26,17 +27,17 @@ def fields(clause: Clause) -> dict[str, Any]:
 
 
 def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
-    quota = clause.calculation.quota
+    quota = calculation(clause, FixedCalc).quota
     if quota and getattr(facts, quota.count_fact) > getattr(facts, quota.total_fact):
         return [FieldProblem(quota.count_fact, f"不得大于{quota.total_title_zh}")]
     return []
 
 
 def compute(ctx: Context) -> RawAward:
-    calc = ctx.clause.calculation
+    calc = calculation(ctx.clause, FixedCalc)
     values = [ctx.fact(choice.fact) for choice in calc.choices]
     key = ".".join(values) or DEFAULT_KEY
-    label = "、".join(choice.values[v] for choice, v in zip(calc.choices, values))
+    label = "、".join(choice.values[v] for choice, v in zip(calc.choices, values, strict=True))
     if key not in calc.amounts:
         raise NotEligible(calc.no_amount_reason_zh or f"{label}不在本条支持范围内", rule="choice")
     steps = []

@@ -9,10 +9,11 @@ from typing import Any
 
 from pydantic import BaseModel, StrictBool
 
-from policies.calculator.facts import fact_field
-from policies.calculator.kinds.base import Context, check_threshold, yuan
+from policies.calculator.facts import fact, fact_field
+from policies.calculator.kinds.base import Context, calculation, check_threshold, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import LandingCalc
 from policies.errors import FieldProblem, NotEligible
 from policies.money import PositiveYuan, Ratio, exact, plain
 
@@ -20,7 +21,7 @@ _OUTSIDE = "原文未给出，来自企业技术改造项目支持标准（未�
 
 
 def fields(clause: Clause) -> dict[str, Any]:
-    calc = clause.calculation
+    calc = calculation(clause, LandingCalc)
     out = {
         calc.fai_threshold.fact: fact_field(PositiveYuan, calc.fai_threshold.title_zh),
         "lpr_average": fact_field(Ratio, "一年期市场报价利率（LPR）平均值（小数，如3.45%写作\"0.0345\"）", _OUTSIDE),
@@ -33,13 +34,13 @@ def fields(clause: Clause) -> dict[str, Any]:
 
 
 def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
-    if facts.lpr_average >= 1:
+    if fact(facts, "lpr_average") >= 1:
         return [FieldProblem("lpr_average", "应以小数表示利率（如3.45%写作\"0.0345\"），须小于1")]
     return []
 
 
 def compute(ctx: Context) -> RawAward:
-    calc = ctx.clause.calculation
+    calc = calculation(ctx.clause, LandingCalc)
     steps = [check_threshold(calc.fai_threshold, ctx.fact(calc.fai_threshold.fact))]
     in_zone = getattr(ctx.facts, "in_demo_zone", None)
     variant = next((v for v in calc.variants if v.when_in_demo_zone in (None, in_zone)), None)

@@ -6,15 +6,16 @@ from typing import Any
 from pydantic import BaseModel, StrictInt
 
 from policies.calculator.facts import choice_field, fact_field
-from policies.calculator.kinds.base import Context, yuan
+from policies.calculator.kinds.base import Context, calculation, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import LoanCalc
 from policies.errors import FieldProblem, NotEligible
 from policies.money import PositiveYuan
 
 
 def fields(clause: Clause) -> dict[str, Any]:
-    calc = clause.calculation
+    calc = calculation(clause, LoanCalc)
     return {
         calc.borrower.fact: choice_field(calc.borrower),
         calc.principal.name: fact_field(PositiveYuan, calc.principal.title_zh, calc.principal.hint_zh),
@@ -27,7 +28,7 @@ def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
 
 
 def compute(ctx: Context) -> RawAward:
-    calc = ctx.clause.calculation
+    calc = calculation(ctx.clause, LoanCalc)
     borrower = ctx.fact(calc.borrower.fact)
     label = calc.borrower.values[borrower]
     term, longest = ctx.fact("term_months"), calc.max_term_months[borrower]

@@ -7,15 +7,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from policies.calculator.facts import fact_field
-from policies.calculator.kinds.base import Context, check_threshold, yuan
+from policies.calculator.kinds.base import Context, calculation, check_threshold, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import RateCalc
 from policies.errors import FieldProblem
 from policies.money import PositiveYuan, Ratio, Yuan, exact, pct
 
 
 def fields(clause: Clause) -> dict[str, Any]:
-    calc = clause.calculation
+    calc = calculation(clause, RateCalc)
     out = {calc.basis.name: fact_field(PositiveYuan, calc.basis.title_zh, calc.basis.hint_zh)}
     if calc.threshold and calc.threshold.fact != calc.basis.name:
         out[calc.threshold.fact] = fact_field(Yuan, calc.threshold.title_zh)
@@ -26,7 +27,7 @@ def fields(clause: Clause) -> dict[str, Any]:
 
 
 def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
-    calc = clause.calculation
+    calc = calculation(clause, RateCalc)
     chosen = getattr(facts, "rate", None)
     if calc.rate_is_maximum and chosen is not None and chosen > calc.rate:
         return [FieldProblem("rate", f"不得超过{pct(calc.rate)}（原文：不超过{pct(calc.rate)}）")]
@@ -34,7 +35,7 @@ def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
 
 
 def compute(ctx: Context) -> RawAward:
-    calc = ctx.clause.calculation
+    calc = calculation(ctx.clause, RateCalc)
     steps = []
     if calc.threshold:
         steps.append(check_threshold(calc.threshold, ctx.fact(calc.threshold.fact)))

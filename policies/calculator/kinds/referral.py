@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, StrictBool
 
-from policies.calculator.facts import fact_field
-from policies.calculator.kinds.base import Context, check_threshold, yuan
+from policies.calculator.facts import fact, fact_field
+from policies.calculator.kinds.base import Context, calculation, check_threshold, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import ReferralCalc
 from policies.errors import FieldProblem, NotEligible
 from policies.money import Yuan, exact, pct
 
@@ -20,7 +21,7 @@ PHASE_CHOICES = {"one_off": "完成全部投资且投产的一次性奖励", "ph
 
 
 def fields(clause: Clause) -> dict[str, Any]:
-    calc = clause.calculation
+    calc = calculation(clause, ReferralCalc)
     return {
         calc.fai_threshold.fact: fact_field(Yuan, calc.fai_threshold.title_zh),
         "completed_fai_yuan": fact_field(Yuan, "项目已完成固定资产投资额（元，累计）"),
@@ -34,27 +35,27 @@ def fields(clause: Clause) -> dict[str, Any]:
 
 
 def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
-    if facts.phase != "phase_2":
+    if fact(facts, "phase") != "phase_2":
         return []
-    earlier = facts.phase_1_completed_fai_yuan
+    earlier = fact(facts, "phase_1_completed_fai_yuan")
     if earlier is None:
         return [FieldProblem("phase_1_completed_fai_yuan", "申请第二阶段奖励时必填")]
-    if earlier > facts.completed_fai_yuan:
+    if earlier > fact(facts, "completed_fai_yuan"):
         return [FieldProblem("phase_1_completed_fai_yuan", "不得大于项目已完成固定资产投资额")]
     return []
 
 
 def compute(ctx: Context) -> RawAward:
-    calc = ctx.clause.calculation
+    calc = calculation(ctx.clause, ReferralCalc)
     phase = ctx.fact("phase")
     steps = [check_threshold(calc.fai_threshold, ctx.fact(calc.fai_threshold.fact))]
     if not ctx.fact("in_production"):
         raise NotEligible("项目尚未投产；一次性和分阶段奖励均以投产为条件", rule="phase")
     complete = ctx.fact("investment_complete")
     done = {p.option: p for p in ctx.mine() if p.project_id == ctx.subject.project_id}
-    if phase in done or "one_off" in done or "phase_2" in done:
-        earlier = done.get(phase) or done.get("one_off") or done.get("phase_2")
-        raise NotEligible(f"项目{ctx.subject.project_id}已于{earlier.year}年发放{PHASE_ZH[earlier.option]}",
+    paid = next((option for option in (phase, "one_off", "phase_2") if option in done), None)
+    if paid is not None:
+        raise NotEligible(f"项目{ctx.subject.project_id}已于{done[paid].year}年发放{PHASE_ZH[paid]}",
                           rule="already_awarded")
     completed = ctx.fact("completed_fai_yuan")
     if phase == "one_off":

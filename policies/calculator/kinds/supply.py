@@ -14,11 +14,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from policies.calculator.facts import fact_field
-from policies.calculator.kinds.base import Context, yuan
+from policies.calculator.facts import fact, fact_field
+from policies.calculator.kinds.base import Context, calculation, yuan
 from policies.calculator.kinds.tiered import table_award
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import SupplyCalc
 from policies.errors import FieldProblem, NotEligible
 from policies.money import Percent, Yuan, exact, pct, plain
 from policies.text import Text
@@ -40,7 +41,7 @@ class SupplierTrade(BaseModel):
 
 
 def fields(clause: Clause) -> dict[str, Any]:
-    base = clause.calculation.base_year
+    base = calculation(clause, SupplyCalc).base_year
     return {
         "option": fact_field(Literal["new_supplier", "stock_uplift", "rate_uplift"], "奖励方式（三选一）",
                              "；".join(f"{k}={v}" for k, v in OPTION_ZH.items()), labels=OPTION_ZH),
@@ -60,8 +61,9 @@ def fields(clause: Clause) -> dict[str, Any]:
 
 
 def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
-    problems = [FieldProblem(name, f"{OPTION_ZH[facts.option]}方式必填")
-                for name in REQUIRED[facts.option] if getattr(facts, name) is None]
+    option = fact(facts, "option")
+    problems = [FieldProblem(name, f"{OPTION_ZH[option]}方式必填")
+                for name in REQUIRED[option] if getattr(facts, name) is None]
     for name in ("base_year_suppliers", "prior_year_suppliers"):
         listed = [s.supplier_id for s in getattr(facts, name) or []]
         if len(listed) != len(set(listed)):
@@ -75,14 +77,14 @@ def compute(ctx: Context) -> RawAward:
     if option == "new_supplier":
         return _new_supplier(ctx, steps)
     if option == "stock_uplift":
-        calc = ctx.clause.calculation
+        calc = calculation(ctx.clause, SupplyCalc)
         return table_award(ctx, calc.stock_uplift.table, ctx.fact("stock_collaboration_trade_yuan"),
                            "与已有协作配套企业的协作配套交易额", option, steps)
     return _rate_uplift(ctx, steps)
 
 
 def _new_supplier(ctx: Context, steps: list[Step]) -> RawAward:
-    calc = ctx.clause.calculation
+    calc = calculation(ctx.clause, SupplyCalc)
     spec = calc.new_supplier
     floor = Decimal(spec.min_trade_yuan)
     base = [s for s in ctx.fact("base_year_suppliers") if s.trade_yuan >= floor]
@@ -106,7 +108,7 @@ def _new_supplier(ctx: Context, steps: list[Step]) -> RawAward:
 
 
 def _rate_uplift(ctx: Context, steps: list[Step]) -> RawAward:
-    spec = ctx.clause.calculation.rate_uplift
+    spec = calculation(ctx.clause, SupplyCalc).rate_uplift
     start, end = ctx.fact("collaboration_rate_start_pct"), ctx.fact("collaboration_rate_end_pct")
     base = ctx.fact("collaboration_rate_base_yuan")
     with exact():

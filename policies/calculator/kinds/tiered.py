@@ -8,15 +8,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from policies.calculator.facts import fact_field
-from policies.calculator.kinds.base import Context, yuan
+from policies.calculator.kinds.base import Context, calculation, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import TierTableCalc
 from policies.errors import FactsInvalid, FieldProblem, NotEligible
 from policies.money import PositiveYuan, exact, pct
 
 
 def fields(clause: Clause) -> dict[str, Any]:
-    calc = clause.calculation
+    calc = calculation(clause, TierTableCalc)
     out: dict[str, Any] = {}
     if calc.table_by:
         by = calc.table_by
@@ -32,10 +33,13 @@ def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
 
 
 def compute(ctx: Context) -> RawAward:
-    calc = ctx.clause.calculation
-    option = ctx.fact(calc.table_by.fact) if calc.table_by else None
-    table = calc.table_by.tables[option] if calc.table_by else calc.table
-    steps = [Step(description=f"适用{table}（{calc.table_by.labels[option]}）")] if calc.table_by else []
+    calc = calculation(ctx.clause, TierTableCalc)
+    if calc.table_by is None:
+        assert calc.table is not None  # TierTableCalc._one_source: a table or a choice of tables
+        return table_award(ctx, calc.table, ctx.fact(calc.basis.name), calc.basis.title_zh, None, [])
+    option = ctx.fact(calc.table_by.fact)
+    table = calc.table_by.tables[option]
+    steps = [Step(description=f"适用{table}（{calc.table_by.labels[option]}）")]
     return table_award(ctx, table, ctx.fact(calc.basis.name), calc.basis.title_zh, option, steps)
 
 
@@ -52,9 +56,9 @@ def table_award(ctx: Context, table_name: str, basis: Decimal, basis_title: str,
                           rule="threshold")
     steps.append(Step(description=f"{basis_title}{yuan(basis)}元，达到{table_name}“{row.tier}”档"
                                   f"（门槛{yuan(row.min_yuan)}元）", value=row.tier))
-    previous = [p for p in ctx.mine() if p.option == option and p.tier is not None]
+    previous = [(p.tier, p) for p in ctx.mine() if p.option == option and p.tier is not None]
     try:
-        ranks = [(table.rank(p.tier), p) for p in previous]
+        ranks = [(table.rank(tier), p) for tier, p in previous]
     except KeyError as missing:
         raise FactsInvalid("prior", f"以往奖励的档位“{missing.args[0]}”不在{table_name}中") from None
     if ranks:

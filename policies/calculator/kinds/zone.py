@@ -7,10 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from policies.calculator.facts import fact_field
-from policies.calculator.kinds.base import Context, yuan
+from policies.calculator.facts import fact, fact_field
+from policies.calculator.kinds.base import Context, calculation, yuan
 from policies.calculator.models import RawAward, Step
 from policies.catalogue import Clause
+from policies.catalogue.models import ZoneShareCalc
 from policies.errors import FieldProblem, NotEligible
 from policies.money import Yuan, plain
 
@@ -23,15 +24,15 @@ def fields(clause: Clause) -> dict[str, Any]:
 
 
 def check(clause: Clause, facts: BaseModel) -> list[FieldProblem]:
-    if facts.zone_revenue_yuan <= 0:
+    if fact(facts, "zone_revenue_yuan") <= 0:
         return [FieldProblem("zone_revenue_yuan", "须大于0")]
-    if facts.lead_chain_revenue_yuan > facts.zone_revenue_yuan:
+    if fact(facts, "lead_chain_revenue_yuan") > fact(facts, "zone_revenue_yuan"):
         return [FieldProblem("lead_chain_revenue_yuan", "不得大于开发区全部企业年度营业收入")]
     return []
 
 
 def compute(ctx: Context) -> RawAward:
-    tiers = ctx.clause.calculation.tiers
+    tiers = calculation(ctx.clause, ZoneShareCalc).tiers
     lead, total = ctx.fact("lead_chain_revenue_yuan"), ctx.fact("zone_revenue_yuan")
     with localcontext() as dc:
         dc.prec = 12
