@@ -21,11 +21,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from infra.clock import as_utc
 from infra.settings import DEVELOPMENT_AUDIT_KEY, MIN_PRODUCTION_SECRET_BYTES, Settings
 from infra.tables import InfraTables
+
+# An audit record: the dict being appended, or a row read back from audit_log.
+Record = Mapping[str, Any] | RowMapping
 
 GENESIS = "0" * 64
 _KEY_ID_LABEL = b"duixian audit key id"
@@ -62,7 +65,7 @@ class AuditKeys:
     by_id: Mapping[str, bytes]
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "AuditKeys":
+    def from_settings(cls, settings: Settings) -> AuditKeys:
         """The keys of the settings; in production a key anyone could know or guess is refused (the services
         check at start, `infra.web.create_service_app`, so they never run with it)."""
         secret = settings.audit_key.get_secret_value()
@@ -79,7 +82,7 @@ class AuditKeys:
         return self.by_id[self.signing_id]
 
 
-def _material(prev_hash: str, record: Mapping[str, Any], signed_by: str | None = None) -> bytes:
+def _material(prev_hash: str, record: Record, signed_by: str | None = None) -> bytes:
     fields = {k: record[k] for k in AUDITED_FIELDS}
     fields["occurred_at"] = as_utc(record["occurred_at"]).isoformat()
     if signed_by is not None:
@@ -87,12 +90,12 @@ def _material(prev_hash: str, record: Mapping[str, Any], signed_by: str | None =
     return (prev_hash + json.dumps(fields, ensure_ascii=False, sort_keys=True, default=str)).encode()
 
 
-def plain_hash(prev_hash: str, record: Mapping[str, Any]) -> str:
+def plain_hash(prev_hash: str, record: Record) -> str:
     """The unkeyed link of records written before the chain was keyed (anyone can recompute it)."""
     return hashlib.sha256(_material(prev_hash, record)).hexdigest()
 
 
-def record_mac(key: bytes, signed_by: str, prev_hash: str, record: Mapping[str, Any]) -> str:
+def record_mac(key: bytes, signed_by: str, prev_hash: str, record: Record) -> str:
     return hmac.new(key, _material(prev_hash, record, signed_by), hashlib.sha256).hexdigest()
 
 
@@ -139,7 +142,7 @@ class ChainReport:
         return self.first_broken_seq is None
 
 
-def _record_problem(row: Mapping[str, Any], prev_hash: str, keyed_from: int | None, keys: AuditKeys) -> str | None:
+def _record_problem(row: Record, prev_hash: str, keyed_from: int | None, keys: AuditKeys) -> str | None:
     if row["prev_hash"] != prev_hash:
         return "prev_hash 与上一条记录不符"
     if row["key_id"] is None:

@@ -14,7 +14,8 @@ make a checkpoint due, so checkpoints cannot bounce between the services for eve
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from sqlalchemy import Connection, select, update
@@ -22,7 +23,7 @@ from sqlalchemy import Connection, select, update
 from contracts.envelope import Actor, EventEnvelope
 from contracts.events.audit import CHECKPOINT_EVENTS, AuditCheckpoint
 from infra import outbox
-from infra.audit import Checkpoint
+from infra.audit import Checkpoint, Record
 from infra.clock import utcnow
 from infra.db import insert_if_absent
 from infra.failures import PermanentFailure
@@ -42,7 +43,7 @@ def correlation_of(service: str) -> str:
     return f"audit:{service}"
 
 
-def checkpoint_of(service: str, row: Mapping[str, Any]) -> AuditCheckpoint:
+def checkpoint_of(service: str, row: Record) -> AuditCheckpoint:
     return CHECKPOINT_EVENTS[service](seq=row["seq"], hash=row["hash"], key_id=row["key_id"])
 
 
@@ -63,7 +64,7 @@ class CheckpointTicker:
     last checkpoint, so a quiet service's tail is anchored within one interval. Several replicas are safe:
     the head row is locked and the second one finds the checkpoint already published."""
 
-    def __init__(self, runtime: "ServiceRuntime"):
+    def __init__(self, runtime: ServiceRuntime):
         self.runtime = runtime
         self.actor = Actor(subject=runtime.name, role="system")
 
@@ -90,7 +91,7 @@ class CheckpointTicker:
         return True
 
 
-def keep(uow: "UnitOfWork", envelope: EventEnvelope) -> None:
+def keep(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     """Keep another service's checkpoint. A second, different head for a seq already kept is kept too: the
     disagreement is what `verify` reports. A checkpoint of one service published by another is refused."""
     service = EVENT_TYPES[envelope.type]

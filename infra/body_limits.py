@@ -44,14 +44,14 @@ class RouteLimit:
 def declared_limits(routes: Iterable[BaseRoute]) -> list[RouteLimit]:
     """The routes that declared their own limit with body_limit()."""
     return [RouteLimit(frozenset(route.methods or ()), route.path_regex, int(route.openapi_extra[LIMIT_KEY]))
-            for route in routes if isinstance(route, APIRoute) and LIMIT_KEY in (route.openapi_extra or {})]
+            for route in routes if isinstance(route, APIRoute) and route.openapi_extra and LIMIT_KEY in route.openapi_extra]
 
 
 def base64_size(raw_bytes: int) -> int:
     return (raw_bytes + 2) // 3 * 4
 
 
-def nesting_exceeds(body: bytes, depth_limit: int) -> bool:
+def nesting_exceeds(body: bytes | bytearray, depth_limit: int) -> bool:
     """Whether JSON text opens more than `depth_limit` arrays/objects inside each other (strings skipped)."""
     depth, in_string, escaped_at = 0, False, -1
     for match in _JSON_STRUCTURE.finditer(body):

@@ -12,7 +12,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-
 # Execution options of a connection that only reads: on SQLite its transaction does not take the write
 # lock (a plain deferred BEGIN), so it never waits for, or holds back, the service's writers.
 READ_ONLY = {"read_only": True}

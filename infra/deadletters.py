@@ -34,7 +34,7 @@ class DeadLetter:
     first_death_at: datetime | None
 
     @classmethod
-    def of(cls, properties: pika.BasicProperties) -> "DeadLetter":
+    def of(cls, properties: pika.BasicProperties) -> DeadLetter:
         headers: dict[str, Any] = properties.headers or {}
         deaths = [d for d in headers.get("x-death") or [] if isinstance(d, dict)]
         first = deaths[-1] if deaths else {}  # RabbitMQ puts the latest death first

@@ -41,7 +41,7 @@ class InvalidRequest(DomainError):
     code = "invalid_request"
 
     @classmethod
-    def on(cls, field: str, reason: str, **details: Any) -> "InvalidRequest":
+    def on(cls, field: str, reason: str, **details: Any) -> InvalidRequest:
         return cls(f"{field}: {reason}", errors=[FieldError(field=field, reason=reason)], **details)
 
 

@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import Response
 from openpyxl.utils import get_column_letter
@@ -25,6 +25,9 @@ from openpyxl.utils import get_column_letter
 from contracts.common import format_yuan
 from infra.clock import SHANGHAI, as_utc
 from policies.text import strip_unsafe
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -74,7 +77,7 @@ def to_xlsx_book(tables: list[Table]) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # a new workbook's one empty sheet
     for table in tables:
         _write_sheet(workbook.create_sheet(table.sheet), table)
     buffer = io.BytesIO()
@@ -82,14 +85,14 @@ def to_xlsx_book(tables: list[Table]) -> bytes:
     return buffer.getvalue()
 
 
-def _write_sheet(sheet, table: Table) -> None:  # type: ignore[no-untyped-def]
+def _write_sheet(sheet: Worksheet, table: Table) -> None:
     from openpyxl.styles import Font
 
     sheet.append([c.title for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for number, line in enumerate(table._lines(), start=2):
-        sheet.append([_xlsx_value(value, column) for value, column in zip(line, table.columns)])
+        sheet.append([_xlsx_value(value, column) for value, column in zip(line, table.columns, strict=True)])
         for index, column in enumerate(table.columns, start=1):
             cell = sheet.cell(row=number, column=index)
             if column.money:
@@ -106,7 +109,7 @@ def to_csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow([c.title for c in table.columns])
     for line in table._lines():
-        writer.writerow([_csv_value(value, column) for value, column in zip(line, table.columns)])
+        writer.writerow([_csv_value(value, column) for value, column in zip(line, table.columns, strict=True)])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

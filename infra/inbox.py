@@ -1,7 +1,7 @@
 """Idempotent message handling: the inbox row and the handler's effects commit together."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pika
 import structlog

@@ -6,6 +6,7 @@ import sys
 import threading
 
 import structlog
+from structlog.typing import Processor
 
 _write_lock = threading.Lock()
 
@@ -35,7 +36,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     renderer = (
         structlog.processors.JSONRenderer(ensure_ascii=False) if json else structlog.dev.ConsoleRenderer(colors=False)
     )
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

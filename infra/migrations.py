@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from alembic import command
 from alembic.config import Config
@@ -14,6 +15,9 @@ from sqlalchemy import text
 
 from infra.db import open_database
 from infra.runtime import ServiceRuntime
+
+if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
 
 
 def alembic_config(runtime: ServiceRuntime) -> Config:
@@ -81,7 +85,7 @@ def run_env() -> None:
         context.run_migrations()
 
 
-def _render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Write our column types into migrations as the plain SQL types they store (so a migration
     does not import application code that may later change)."""
     from infra.types import UtcDateTime

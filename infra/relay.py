@@ -9,7 +9,7 @@ consumers drop by message id (inbox), so delivery is at-least-once and effects e
 from __future__ import annotations
 
 import threading
-from typing import Sequence
+from collections.abc import Sequence
 
 import structlog
 from sqlalchemy import Connection, Row, Select, bindparam, select, update
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, Select, bindparam, select, update
 from infra.amqp import Publisher
 from infra.clock import utcnow
 from infra.db import READ_ONLY, Database
-from infra.metrics import OUTBOX_PUBLISHED, OUTBOX_PUBLISH_FAILURES
+from infra.metrics import OUTBOX_PUBLISH_FAILURES, OUTBOX_PUBLISHED
 from infra.tables import InfraTables
 
 log = structlog.get_logger(__name__)

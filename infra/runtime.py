@@ -33,7 +33,7 @@ class ServiceRuntime:
         migrations_dir: Path,
         topology: Topology,
         database: Database | None = None,
-    ) -> "ServiceRuntime":
+    ) -> ServiceRuntime:
         if database is None:
             url, schema = settings.database_url_for(name)
             database = open_database(url, schema)

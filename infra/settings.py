@@ -96,7 +96,7 @@ class Settings(BaseSettings):
     log_json: bool = True
 
     @model_validator(mode="after")
-    def _service_urls(self) -> "Settings":
+    def _service_urls(self) -> Settings:
         for service in ("intake", "review", "payout"):
             if not getattr(self, f"{service}_url"):
                 setattr(self, f"{service}_url", f"http://127.0.0.1:{getattr(self, f'{service}_port')}")
@@ -109,7 +109,7 @@ class Settings(BaseSettings):
         return int(getattr(self, f"{service}_port"))
 
     @model_validator(mode="after")
-    def _no_placeholder_secrets_in_production(self) -> "Settings":
+    def _no_placeholder_secrets_in_production(self) -> Settings:
         if self.environment == "production" and not self.jwks_url:
             secret = self.jwt_secret.get_secret_value()
             if secret == DEVELOPMENT_JWT_SECRET:
@@ -119,7 +119,7 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _bounded_tokens_and_trusted_proxies(self) -> "Settings":
+    def _bounded_tokens_and_trusted_proxies(self) -> Settings:
         if not 0 < self.service_token_ttl_seconds <= self.token_max_lifetime_seconds:
             raise ValueError("SERVICE_TOKEN_TTL_SECONDS must be positive and at most TOKEN_MAX_LIFETIME_SECONDS")
         if self.environment == "production" and (problem := forwarded_allow_ips_problem(self.forwarded_allow_ips)):

@@ -70,9 +70,10 @@ def load_or_create(directory: Path, name: str) -> SigningKey:
             return load_or_create(directory, name)
         with os.fdopen(descriptor, "wb") as file:
             file.write(pem)
-    key = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
+    loaded = serialization.load_pem_private_key(private_path.read_bytes(), password=None)
+    if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{private_path} is not an RSA private key")
+    key = loaded
     public_path = directory / f"{name}{PUBLIC_SUFFIX}"
     public_pem = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     if not public_path.exists() or public_path.read_bytes() != public_pem:

@@ -52,7 +52,7 @@ class Topology:
                 return spec
         raise KeyError(key)
 
-    def namespaced(self, namespace: str) -> "Topology":
+    def namespaced(self, namespace: str) -> Topology:
         """The same topology with every exchange and queue name prefixed (tests, side-by-side stacks)."""
         if not namespace:
             return self

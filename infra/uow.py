@@ -39,7 +39,7 @@ class UnitOfWork:
             raise RuntimeError("unit of work used outside its `with` block")
         return self._session
 
-    def __enter__(self) -> "UnitOfWork":
+    def __enter__(self) -> UnitOfWork:
         self._session = Session(self.runtime.db.engine, expire_on_commit=False)
         event.listen(self._session, "before_flush", self._note_changes)
         return self

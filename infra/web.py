@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from contracts.envelope import Actor
 from infra.audit import AuditKeys
-from infra.auth import ROLES, Principal, PrincipalDep, require_roles
+from infra.auth import ROLES, Principal, PrincipalDep, roles_allowed
 from infra.background import BackgroundWorkers, ConsumerBinding
 from infra.body_limits import BodyLimits, declared_limits
 from infra.errors import ERROR_RESPONSES, DomainError, ErrorResponse, FieldError
@@ -32,6 +32,7 @@ ANONYMOUS = Actor(subject="anonymous", role="public")
 # Who may read /status: the departments, auditors, operators and the processes; not the public,
 # applicants or outside experts (it shows queue names and backlogs, never credentials).
 STATUS_ROLES = tuple(role for role in ROLES if role not in ("enterprise", "expert"))
+StatusReaderDep = Annotated[Principal, Depends(roles_allowed(*STATUS_ROLES))]
 
 
 class Health(BaseModel):
@@ -170,7 +171,7 @@ def _health_router(runtime: ServiceRuntime) -> APIRouter:
 
     @router.get("/status", response_model=ServiceStatus, summary="运行状态: 各依赖是否可达, outbox 与队列积压, 死信",
                 responses={code: ERROR_RESPONSES[code] for code in (401, 403)})
-    def status(principal: Principal = require_roles(*STATUS_ROLES)) -> ServiceStatus:  # type: ignore[no-untyped-def]
+    def status(principal: StatusReaderDep) -> ServiceStatus:
         return service_status(runtime)
 
     return router
