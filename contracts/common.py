@@ -42,7 +42,7 @@ class ApplicantRef(BaseModel):
     region: RegionCode
 
     @classmethod
-    def stored(cls, **fields: Any) -> "ApplicantRef":
+    def stored(cls, **fields: Any) -> ApplicantRef:
         """A reference rebuilt from a stored row: a name written before text was checked is cleaned, not refused."""
         return cls.model_validate(fields, context=STORED)
 

@@ -56,7 +56,7 @@ class EventEnvelope(BaseModel):
         correlation_id: str,
         causation_id: str | None = None,
         actor: Actor = SYSTEM_ACTOR,
-    ) -> "EventEnvelope":
+    ) -> EventEnvelope:
         event_type, version = payload.event_type, payload.event_version  # type: ignore[attr-defined]
         return cls(
             type=event_type,
@@ -72,7 +72,7 @@ class EventEnvelope(BaseModel):
         return self.model_dump_json().encode()
 
     @classmethod
-    def from_bytes(cls, body: bytes) -> "EventEnvelope":
+    def from_bytes(cls, body: bytes) -> EventEnvelope:
         envelope = cls.model_validate_json(body)
         envelope.typed_payload()
         return envelope

@@ -1,7 +1,8 @@
 """Registry of event payload models by (type, version). Payload modules register with @event."""
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from pydantic import BaseModel
 

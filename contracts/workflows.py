@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from contracts.common import ApplicantRef, DeterminationRef
 
+
 class ApplicationCaseInput(BaseModel):
     case_id: str
     clause_id: str
@@ -43,7 +44,7 @@ class PayoutStageSignal(BaseModel):
 class ReferralAwardInput(BaseModel):
     """A registered referral project (晋工信新材料规字〔2024〕1号 9.2.1), from intake's event."""
 
-    project: "ReferralProjectRef"
+    project: ReferralProjectRef
 
 
 class ReferralReportSignal(BaseModel):
@@ -75,11 +76,11 @@ class SelectionRoundInput(BaseModel):
 
 class NominationSignal(BaseModel):
     event_id: str
-    candidacy: "CandidacyRef"
+    candidacy: CandidacyRef
 
 
 class CandidacyInput(BaseModel):
-    candidacy: "CandidacyRef"
+    candidacy: CandidacyRef
     approval_route: str = "leading_group"
     year: int
 

@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
 from contracts.common import ApplicantRef
-
 from contracts.events.selection import PublicityEntry
 from policies.text import Text
 
