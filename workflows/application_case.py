@@ -17,8 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.api.review import PriorAwardRef
     from contracts.workflows import ApplicationCaseInput, DecisionSignal, PayoutStageSignal, ResubmissionSignal
     from workflows.payout_steps import PayoutTracker
-    from workflows.review_steps import (
-        ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, read, review_through, route_for)
+    from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, read, review_through, route_for
 
 
 class CaseOutcome(BaseModel):

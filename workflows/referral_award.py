@@ -9,7 +9,6 @@ to it as a second stage. Projects are separate workflows, so a referrer's projec
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
@@ -21,8 +20,8 @@ with workflow.unsafe.imports_passed_through():
     from contracts.api.review import PriorAwardRef
     from contracts.common import DeterminationRef, format_yuan
     from contracts.workflows import DecisionSignal, PayoutStageSignal, ReferralAwardInput, ReferralReportSignal
-    from workflows.activities.intake import Acknowledged, ReportRequest
     from workflows import beijing
+    from workflows.activities.intake import Acknowledged, ReportRequest
     from workflows.payout_steps import PayoutTracker
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, review_through, route_for
 
@@ -69,7 +68,7 @@ class ReferralAwardWorkflow:
         while not self._finished():
             try:
                 await workflow.wait_condition(lambda: bool(self._reports), timeout=REMIND_EVERY)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 reminders += 1
                 await workflow.execute_activity(
                     "intake.request_referral_report",

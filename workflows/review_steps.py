@@ -5,9 +5,9 @@ workflow as signals; `DecisionInbox` keeps them by task id and ignores repeated 
 """
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -59,7 +59,7 @@ async def chase(inbox: DecisionInbox, tasks: list[tuple[str, str]], due_at: date
         try:
             await workflow.wait_condition(decided, timeout=allowed)
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         for task_id, key in tasks:
             if task_id in inbox.decisions:

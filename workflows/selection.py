@@ -14,18 +14,16 @@ verified, and publishes. Decisions are made over HTTP on review; the workflows o
 """
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
-
-    from contracts.api.review import OpenTask, TaskRef
     from temporalio.exceptions import ActivityError, ApplicationError
 
-    from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish, PublicityState
+    from contracts.api.review import OpenTask, TaskRef
+    from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, PublicityState, Publish
     from contracts.events.selection import PublicityEntry
     from contracts.workflows import (
         CandidacyInput,
@@ -36,8 +34,8 @@ with workflow.unsafe.imports_passed_through():
         ResubmissionSignal,
         SelectionRoundInput,
     )
-    from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
     from workflows import beijing
+    from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, chase, decision_on, supplemented
 
 PROVINCE_CHAIN_OFFICE = ("province_chain_office", "140000.province_chain_office")
@@ -186,7 +184,7 @@ class SelectionCandidacyWorkflow:
             try:
                 await workflow.wait_condition(lambda: all(t in self._inbox.decisions for t in tasks),
                                               timeout=timedelta(days=DUE_WORKING_DAYS * 2))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         # the draw seats at least the quorum, so every member having decided meets it too
         await workflow.wait_condition(lambda: sum(t in self._inbox.decisions for t in tasks) >= panel.quorum)
@@ -257,7 +255,7 @@ class SelectionRoundWorkflow:
                 break
             try:
                 await workflow.wait_condition(lambda: bool(self._pending), timeout=remaining)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         self._status = "reviewing"
         outcomes: dict[str, str] = {}
@@ -292,7 +290,7 @@ class SelectionRoundWorkflow:
             seen = self._verified
             try:
                 await workflow.wait_condition(lambda: self._verified > seen, timeout=OBJECTION_POLL)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         state = await workflow.execute_activity(
             "review.publish_selection", PublicationRequest(round_id=selection.round_id, publish=Publish(as_of=workflow.now())),

@@ -73,8 +73,8 @@ async def _temporal_and_worker(settings: Settings) -> tuple[DependencyStatus, De
     temporal = DependencyStatus(name="temporal", status="ok", detail=f"Temporal 可达 {address}")
     idle = [TaskQueueType.Name(kind) for kind, count in polling.items() if count == 0]
     if idle:
-        return temporal, DependencyStatus(name="worker", status="down",
-                                          detail=f"任务队列 {settings.temporal_task_queue} 无 worker 轮询 ({', '.join(idle)}), 案件流程停止推进")
+        detail = f"任务队列 {settings.temporal_task_queue} 无 worker 轮询 ({', '.join(idle)}), 案件流程停止推进"
+        return temporal, DependencyStatus(name="worker", status="down", detail=detail)
     workers = max(polling.values())
     return temporal, DependencyStatus(name="worker", status="ok",
                                       detail=f"{workers} 个 worker 正在轮询任务队列 {settings.temporal_task_queue}")

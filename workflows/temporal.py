@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 
 import structlog
-
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 

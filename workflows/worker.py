@@ -11,11 +11,11 @@ from temporalio.worker import Worker
 from infra.logging import configure_logging
 from infra.settings import Settings
 from workflows.activities import routing
-from workflows.activities.services import ServiceActivities
 from workflows.activities.intake import IntakeActivities
+from workflows.activities.selection import SelectionActivities
+from workflows.activities.services import ServiceActivities
 from workflows.application_case import ApplicationCaseWorkflow
 from workflows.referral_award import ReferralAwardWorkflow
-from workflows.activities.selection import SelectionActivities
 from workflows.selection import SelectionCandidacyWorkflow, SelectionRoundWorkflow
 from workflows.temporal import connect_with_retry
 

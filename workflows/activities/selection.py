@@ -4,7 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from temporalio import activity
 
-from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish, PublicityState
+from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, PublicityState, Publish
 from infra.settings import Settings
 from workflows.activities.http import ServiceClient
 

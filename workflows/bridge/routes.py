@@ -1,8 +1,8 @@
 """Which domain event starts or signals which workflow. Workflow id = the case's correlation id."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from pydantic import BaseModel
 
