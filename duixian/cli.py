@@ -59,7 +59,8 @@ class LazyGroup(click.Group):
     def _short_help(self, name: str, limit: int) -> str:
         if name in self.commands:
             return self.commands[name].get_short_help_str(limit)
-        return click.utils.make_default_short_help(command_help(name) or "", limit)
+        # the module is not imported for the listing: a bare Command shortens its docstring as click does
+        return click.Command(name, help=command_help(name) or "").get_short_help_str(limit)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         names = self.list_commands(ctx)

@@ -2,13 +2,16 @@
 (晋政办发〔2023〕44号). Exit codes as for `duixian policy`; an unknown chain category is 3."""
 from __future__ import annotations
 
+from typing import cast
+
 import click
 
 from duixian.output import echo_json, fail, read_data_file, render_table
+from policies.criteria import Kind
 from policies.errors import FactsInvalid, PolicyError
-from policies.registry import CHAIN_CATEGORY_ZH, load_registry
+from policies.registry import CHAIN_CATEGORY_ZH, ChainCategory, load_registry
 
-KINDS = {"chain-leader": "chain_leader", "chain-core": "chain_core"}
+KINDS: dict[str, Kind] = {"chain-leader": "chain_leader", "chain-core": "chain_core"}
 
 
 @click.group(name="criteria")
@@ -36,7 +39,8 @@ def check(kind: str, facts_file: str, chain_id: str | None, category: str | None
             raise FactsInvalid("chain_id", "须指定产业链（--chain 或 chain_id）")
         if chain_id and facts.get("chain_id") not in (None, chain_id):
             raise FactsInvalid("chain_id", f"与 --chain {chain_id} 不一致")
-        result = evaluate(KINDS[kind], load_registry().chain(chosen), facts, category)
+        chosen_category = cast("ChainCategory | None", category)  # click.Choice admits CHAIN_CATEGORY_ZH's keys only
+        result = evaluate(KINDS[kind], load_registry().chain(chosen), facts, chosen_category)
     except PolicyError as error:
         fail(error)
     echo_json(result.model_dump(mode="json"))

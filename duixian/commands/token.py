@@ -39,12 +39,13 @@ def command(role: str, organisation: str, region: str | None, chains: tuple[str,
     settings = get_settings()
     if settings.environment == "production":
         raise click.UsageError("生产环境不签发开发令牌; use the identity provider")
-    claims = dict(subject=subject or f"{role}@{organisation}", role=role, organisation=organisation, region=region,
-                  chains=chains, name=name, ttl_seconds=ttl)
+    subject = subject or f"{role}@{organisation}"
     if _algorithm(settings, algorithm) == "RS256":
-        token = sign_service_token(settings, load_or_create(keys_dir(settings), CLI_KEY), **claims)
+        token = sign_service_token(settings, load_or_create(keys_dir(settings), CLI_KEY), subject=subject, role=role,
+                                   organisation=organisation, region=region, chains=chains, name=name, ttl_seconds=ttl)
     else:
-        token = issue_token(settings, **claims)
+        token = issue_token(settings, subject=subject, role=role, organisation=organisation, region=region,
+                            chains=chains, name=name, ttl_seconds=ttl)
     try:  # the claims just signed, checked as the services check them
         principal_from_claims(settings, jwt.decode(token, options={"verify_signature": False}))
     except Unauthorized as refused:
