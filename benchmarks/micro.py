@@ -8,9 +8,8 @@ import time
 import uuid
 from pathlib import Path
 
-from contracts.events.review import TaskOpened
 from contracts.envelope import Actor
-from contracts.topology import topology
+from contracts.events.review import TaskOpened
 from infra import migrations
 from infra.amqp import Publisher, broker_reachable
 from infra.db import open_database

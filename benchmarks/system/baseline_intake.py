@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import uvicorn
@@ -49,7 +49,7 @@ def create_app(database_url: str) -> FastAPI:
 
     @app.post("/applications", status_code=201, response_model=BaselineApplication)
     def submit(body: Submit) -> BaselineApplication:
-        row = BaselineApplication(id=f"APP-{uuid.uuid4().hex[:16].upper()}", submitted_at=datetime.now(timezone.utc),
+        row = BaselineApplication(id=f"APP-{uuid.uuid4().hex[:16].upper()}", submitted_at=datetime.now(UTC),
                                   **body.model_dump())
         with Session(engine, expire_on_commit=False) as session:
             session.add(row)

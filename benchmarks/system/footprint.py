@@ -32,9 +32,11 @@ def task_lists(stack: Stack, report: Report, samples: int = 20) -> None:
             total += PAGE
         total += len(page)
         report.section(f"GET /tasks ({stack.kind}) with {total} open tasks at one department: ms per request, {samples} each")
-        for name, params in (("first_page", {"status": "open"}),
-                             ("last_page", {"status": "open", "offset": max(total - 50, 0)}),
-                             ("largest_page", {"status": "open", "limit": PAGE})):
+        pages: tuple[tuple[str, dict[str, str | int]], ...] = (
+            ("first_page", {"status": "open"}),
+            ("last_page", {"status": "open", "offset": max(total - 50, 0)}),
+            ("largest_page", {"status": "open", "limit": PAGE}))
+        for name, params in pages:
             timings = []
             for _ in range(samples):
                 started = time.perf_counter()

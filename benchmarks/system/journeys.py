@@ -32,7 +32,7 @@ class People:
     officers: dict[str, httpx.AsyncClient]
 
     @classmethod
-    def of(cls, system: SystemUnderTest, applicants: int = 1) -> "People":
+    def of(cls, system: SystemUnderTest, applicants: int = 1) -> People:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
 
         def client(service: str, role: str, organisation: str, **claims) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]

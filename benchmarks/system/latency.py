@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlmodel import col
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client
 
@@ -45,7 +46,7 @@ async def one_case(people: People, number: int) -> dict:
     case_id = await people.apply(number)
     returned = time.time()
     timings: dict = {"case_id": case_id, "tasks": []}
-    for hop, organisation in zip(HOPS, DEPARTMENTS):
+    for hop, organisation in zip(HOPS, DEPARTMENTS, strict=True):
         task, visible = await people.task_of(organisation, case_id, poll=POLL_SECONDS)
         timings[hop.name] = (returned, visible)
         timings["tasks"].append(task["id"])
@@ -109,7 +110,7 @@ async def _steps(source, review, client: Client, result: dict, hop: Hop) -> list
             outbox.c.correlation_id == result["case_id"], outbox.c.event_type == hop.event_type)
             .order_by(outbox.c.seq).limit(1)).one()
     with review.db.engine.connect() as conn:
-        opened = conn.execute(select(Task.opened_at).where(Task.id == result["tasks"][hop.task])).scalar_one()
+        opened = conn.execute(select(col(Task.opened_at)).where(col(Task.id) == result["tasks"][hop.task])).scalar_one()
     seen_at = result[hop.name][1]
     steps = [(f"{hop.service}: the event written with the change (outbox row)", event.created_at.timestamp())]
     if event.published_at is not None:
@@ -118,7 +119,7 @@ async def _steps(source, review, client: Client, result: dict, hop: Hop) -> list
     activities: dict[int, str] = {}
     counted: dict[str, int] = defaultdict(int)
     for item in history.events:
-        instant = item.event_time.ToDatetime(tzinfo=dt.timezone.utc).timestamp()
+        instant = item.event_time.ToDatetime(tzinfo=dt.UTC).timestamp()
         if item.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
             activities[item.event_id] = item.activity_task_scheduled_event_attributes.activity_type.name
         if not event.created_at.timestamp() <= instant <= seen_at:

@@ -30,7 +30,8 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--databases", default=None, help="comma-separated: sqlite,postgresql (default both)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats of P1, P2 and the CLI (default 3)")
     parser.add_argument("--applications", type=int, default=None,
-                        help="P1 surge size (default 1000, so that the run stays under 10 minutes here; the issue's 2000 with --applications 2000)")
+                        help="P1 surge size (default 1000, so that the run stays under 10 minutes here; "
+                             "the issue's 2000 with --applications 2000)")
     parser.add_argument("--clients", type=int, default=32, help="P1 concurrent clients (default 32)")
     parser.add_argument("--cases", type=int, default=None, help="P2 full cases per repeat (default 100; the issue's 200 with --cases 200)")
     parser.add_argument("--latency-cases", type=int, default=None, help="P3 cases at ~2 decisions/s (default 20)")
@@ -94,17 +95,18 @@ def main(argv: list[str]) -> None:
           f"Python {platform.python_version()}, load average {os.getloadavg()}")
     if not broker_reachable(amqp_url):
         raise SystemExit(f"RabbitMQ 不可达: {amqp_url} (the system benchmarks run the real processes)")
+    databases: list[str] = []
     report.notes.update(quick=options.quick, repeats=options.repeats, applications=options.applications,
                         clients=options.clients, cases=options.cases, latency_cases=options.latency_cases,
                         parts=sorted(options.parts),
-                        load_average_start=load_average(), databases=[])
+                        load_average_start=load_average(), databases=databases)
     if "cli" in options.parts:
         footprint.command_line(report, options.repeats)
     for kind in options.databases:
         if kind == "postgresql" and not reachable_postgres(postgres_url):
             print(f"\npostgresql: skipped, no PostgreSQL answers at {postgres_url} (set DATABASE_URL)")
             continue
-        report.notes["databases"].append(kind)  # type: ignore[union-attr]
+        databases.append(kind)
         run_on(kind, options, report, amqp_url, postgres_url)
     report.notes.update(load_average_end=load_average(), seconds=round(time.monotonic() - started, 1))
     print(f"\nfinished in {time.monotonic() - started:.0f} s, load average {os.getloadavg()}")

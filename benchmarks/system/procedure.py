@@ -11,6 +11,7 @@ import time
 import uuid
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from benchmarks.system import trivial_case
 from benchmarks.system.figures import Repeats, Report
@@ -39,7 +40,7 @@ async def plans_for_all(stack: Stack, cases: set[str], timeout: float) -> bool:
     try:
         while time.monotonic() < deadline:
             with db.engine.connect() as conn:
-                planned = conn.execute(select(func.count()).where(PayoutPlan.case_id.in_(cases))).scalar()
+                planned = conn.execute(select(func.count()).where(col(PayoutPlan.case_id).in_(cases))).scalar_one()
             if planned >= len(cases):
                 return True
             await asyncio.sleep(0.25)

@@ -38,7 +38,7 @@ class Stack:
         assert self.postgres_url
         return f"{normalise_url(self.postgres_url)}?options=-csearch_path%3D{self.schema(service)}"
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         system = SystemUnderTest(self.root / "data", self.amqp_url)
         if self.kind == "postgresql":
             self._schemas("CREATE SCHEMA IF NOT EXISTS")

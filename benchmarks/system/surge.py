@@ -9,10 +9,11 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from benchmarks.system.figures import Repeats, Report
 from benchmarks.system.journeys import application
@@ -71,7 +72,7 @@ def wait_for_first_tasks(stack: Stack, since: datetime, expected: int, timeout: 
     try:
         while time.monotonic() - started < timeout:
             with db.engine.connect() as conn:
-                opened = conn.execute(select(func.count(func.distinct(Task.case_id))).where(Task.opened_at >= since)).scalar()
+                opened = conn.execute(select(func.count(func.distinct(Task.case_id))).where(col(Task.opened_at) >= since)).scalar_one()
             if opened >= expected:
                 return time.monotonic() - started
             time.sleep(0.5)
@@ -90,7 +91,7 @@ def measure(stack: Stack, report: Report, *, applications: int, clients: int, re
     try:
         for _ in range(repeats):
             bare: Surge = asyncio.run(surge(baseline.url, "/applications", applications, clients, baseline_request))
-            since = datetime.now(timezone.utc)
+            since = datetime.now(UTC)
             real: Surge = asyncio.run(surge(stack.system.url("intake"), "/applications", applications, clients,
                                             duixian_requests(stack, clients)))
             drain.add(wait_for_first_tasks(stack, since, real.accepted, drain_timeout))
