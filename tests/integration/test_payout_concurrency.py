@@ -9,8 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from infra.clock import beijing_today
-from tests.support.payout import (approved_stage, events, finance, journal_balanced, open_plan_body, recipient, replay_matches,
-                                  table_rows)
+from tests.support.payout import approved_stage, events, finance, journal_balanced, open_plan_body, recipient, replay_matches, table_rows
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import update
 
 from infra.clock import beijing_today
-from tests.support.payout import (approved_stage, events, finance, journal_balanced, open_plan_body, recipient,
-                                  replay_matches, table_rows)
+from tests.support.payout import approved_stage, events, finance, journal_balanced, open_plan_body, recipient, replay_matches, table_rows
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.integration

@@ -96,7 +96,7 @@ def test_the_stage_register_lists_every_stage_with_its_people_bank_reference_and
         with finance(stack, "zhao", region="140900") as elsewhere:
             foreign = elsewhere.get("/finance/stage-register", params={"format": "csv"})
         rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
-        header, body, total = rows[0], {r[1]: dict(zip(rows[0], r)) for r in rows[1:-1]}, rows[-1]
+        header, body, total = rows[0], {r[1]: dict(zip(rows[0], r, strict=True)) for r in rows[1:-1]}, rows[-1]
         assert set(body) == {paid, clawed, waiting}
         assert body[paid]["状态"] == "已拨付" and body[paid]["银行流水号"] == "B-PAID" and body[paid]["拨付日期"] == TODAY
         assert body[paid]["编制人"].startswith("zhang@") and body[paid]["审批人"].startswith("li@")

@@ -8,8 +8,7 @@ import uuid
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (Bundle, RuleBasedStateMachine, invariant, multiple, rule,
-                                 run_state_machine_as_test)
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
 
 from contracts.api.payout import ClawBack, OpenPayoutPlan, RecordDisbursement, RecordFailure
 from contracts.common import ApplicantRef, Citation, DeterminationRef

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.clock import beijing_today
-from tests.support.payout import (events, finance, journal_balanced, open_plan_body, recipient, replay_matches,
-                                  table_rows)
+from tests.support.payout import events, finance, journal_balanced, open_plan_body, recipient, replay_matches, table_rows
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.integration

@@ -18,12 +18,12 @@ import pytest
 from contracts.topology import topology
 from infra.amqp import connection_parameters
 from infra.settings import Settings
-
 from policies.calendar import YearSchedule
+from policies.errors import CalendarUnavailable
 from tests.support.cases import CENTER, tech_transfer_facts
-from tests.support.tokens import make_uscc
 from tests.support.databases import DatabaseFactory
 from tests.support.portal_stack import CSRF_TOKEN, PortalStack, enterprises_directory, hidden, portal_with_services
+from tests.support.tokens import make_uscc
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
@@ -255,7 +255,7 @@ def test_the_amount_fixed_and_each_paid_stage_show_on_the_application(system, en
 def test_the_portal_counts_working_days_on_the_year_schedules_loaded_at_review(system):
     system.state.calendar.cache_seconds = 0
     makeup = dt.date(2027, 1, 9)  # a Saturday the test schedule makes a working day
-    with pytest.raises(Exception):
+    with pytest.raises(CalendarUnavailable):
         system.state.calendar.is_working_day(makeup)  # 2027 is in no calendar yet: not guessed
     schedule = YearSchedule.from_file(SCHEDULE_2027).model_dump(mode="json")
     with system.client("review", "admin", "ops", subject="admin-1") as admin:

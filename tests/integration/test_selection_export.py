@@ -37,7 +37,7 @@ def test_a_bureau_exports_its_own_candidates_and_the_office_every_citys(settings
         assert header[:4] == ("序号", "自荐编号", "企业名称", "统一社会信用代码") and "承办单位" in header
         assert {r[1] for r in body} == {c["id"] for c in changzhi}, "only the bureau's own city"
         assert total[:2] == ("合计", "2家")
-        by_id = {r[1]: dict(zip(header, r)) for r in body}
+        by_id = {r[1]: dict(zip(header, r, strict=True)) for r in body}
         first = by_id[changzhi[0]["id"]]
         assert first["企业名称"] == changzhi[0]["enterprise"]["name"] and first["统一社会信用代码"] == changzhi[0]["enterprise"]["uscc"]
         assert first["注册地"] == "长治市" and first["产业链"] == "光伏产业链" and first["类别"] == "链主"

@@ -12,7 +12,17 @@ from infra.clock import utcnow
 from services.intake.adapters.orm import Candidacy
 from services.review.adapters.orm import SelectionPublicity, Task
 from tests.support.selection import (
-    OFFICE, bureau, decide, material, nominate, object_to, open_round, open_tasks, publicity, verify, visitor,
+    OFFICE,
+    bureau,
+    decide,
+    material,
+    nominate,
+    object_to,
+    open_round,
+    open_tasks,
+    publicity,
+    verify,
+    visitor,
 )
 from tests.support.stack import Stack
 from tests.support.tokens import make_uscc
@@ -62,7 +72,7 @@ def test_bad_nominations_are_refused_in_chinese_naming_the_field_and_write_nothi
 
 def test_a_nomination_after_the_window_is_refused_naming_the_closing_time(settings, databases):
     with Stack(settings, databases, services=("intake",)) as stack:
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         closed = open_round(stack, ["sx_photovoltaic"], closes_in=dt.timedelta(seconds=-1),
                             nomination_opens_at=(now - dt.timedelta(days=3)).isoformat())
         refused = nominate(stack, closed["id"], make_uscc(), expect=409)

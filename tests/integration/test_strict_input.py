@@ -74,7 +74,8 @@ def test_a_referral_amount_is_not_a_float_and_its_flags_are_not_numbers(settings
         body = {"referrer_name": "链主企业", "project_code": "P-1", "project_name": "光伏组件配套项目",
                 "investee": {"uscc": make_uscc(), "name": "引进配套企业", "kind": "enterprise", "region": "140400"}}
         assert "浮点数" in refused(client.post("/referral-projects", json=body | {"planned_fai_yuan": 50000000.5}))["body.planned_fai_yuan"]
-        assert "千位分隔符" in refused(client.post("/referral-projects", json=body | {"planned_fai_yuan": "50,000,000"}))["body.planned_fai_yuan"]
+        separated = client.post("/referral-projects", json=body | {"planned_fai_yuan": "50,000,000"})
+        assert "千位分隔符" in refused(separated)["body.planned_fai_yuan"]
         assert "换行" in refused(client.post("/referral-projects", json=body | {
             "planned_fai_yuan": "50000000", "project_name": "光伏\n项目"}))["body.project_name"]
         project = client.post("/referral-projects", json=body | {"planned_fai_yuan": "50000000"})

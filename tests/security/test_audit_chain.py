@@ -66,7 +66,8 @@ def test_tampering_with_one_audit_row_is_detected_and_named(settings, databases)
         with with_database_rights(runtime) as conn:
             conn.execute(text("UPDATE audit_log SET actor = 'innocent@example' WHERE seq = 3"))
         with runtime.db.engine.connect() as conn:
-            assert conn.execute(select(runtime.tables.audit_log.c.actor).where(runtime.tables.audit_log.c.seq == 3)).scalar_one() == "innocent@example"
+            log = runtime.tables.audit_log
+            assert conn.execute(select(log.c.actor).where(log.c.seq == 3)).scalar_one() == "innocent@example"
 
         tampered = verify(databases, "review")
         assert tampered.returncode == 1

@@ -85,8 +85,8 @@ def test_material_uploads_have_their_own_larger_limit(settings, databases):
 def test_json_nested_ten_thousand_deep_is_answered_422_in_the_house_format(settings, databases):
     uscc = "91350100M000100Y43"
     deep = "[" * 10_000 + "]" * 10_000
-    body = ('{"clause_id": "ckf2022-8.3", "applicant": {"uscc": "%s", "name": "示例", "region": "140400"}, '
-            '"facts": {"receipts_yuan": %s}}' % (uscc, deep))
+    body = ('{"clause_id": "ckf2022-8.3", "applicant": {"uscc": "' + uscc + '", "name": "示例", "region": "140400"}, '
+            '"facts": {"receipts_yuan": ' + deep + '}}')
     with Stack(settings, databases, services=("intake",)) as stack, \
             stack.client("intake", "enterprise", uscc, region="140400") as client:
         for content in (body, deep):

@@ -6,8 +6,8 @@ import uuid
 import pika
 import pytest
 import schemathesis
-from schemathesis import checks
 from hypothesis import HealthCheck, given, settings
+from schemathesis import checks
 
 from contracts.topology import topology
 from infra.amqp import connection_parameters

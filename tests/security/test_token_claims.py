@@ -71,7 +71,8 @@ def test_the_preparer_cannot_approve_under_any_other_spelling_of_their_subject(s
 def test_a_subject_is_recorded_in_its_normalised_form(settings, databases):
     with Stack(settings, databases, services=("payout",)) as stack:
         stage_id = _open_plan(stack)["stages"][0]["id"]
-        with stack.client("payout", "city_finance_bureau", FINANCE_ORG, region="140400", subject=" Zhang@140400.CITY_finance_bureau") as zhang:
+        with stack.client("payout", "city_finance_bureau", FINANCE_ORG, region="140400",
+                          subject=" Zhang@140400.CITY_finance_bureau") as zhang:
             prepared = zhang.post(f"/payout-stages/{stage_id}/preparation")
         assert prepared.status_code == 201 and prepared.json()["prepared_by"] == PREPARER
 

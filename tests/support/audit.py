@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from click.testing import CliRunner
 from sqlalchemy import Connection, select, text, update

@@ -52,7 +52,7 @@ def screenshots(page, name: str) -> list[Path]:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     saved = []
     original = page.viewport_size
-    for label, width in WIDTHS.items():
+    for width in WIDTHS.values():
         page.set_viewport_size({"width": width, "height": 900})
         path = ARTIFACTS / f"{name}-{width}.png"
         page.screenshot(path=str(path), full_page=True)

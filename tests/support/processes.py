@@ -63,7 +63,7 @@ class SystemUnderTest:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
-    def start(self, timeout: float = 120) -> "SystemUnderTest":
+    def start(self, timeout: float = 120) -> SystemUnderTest:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         load_or_create(self.data_dir / "keys", TEST_KEY)  # published from the start: the services cache the JWKS
         log = open(self.log_path, "wb")
@@ -112,7 +112,7 @@ class SystemUnderTest:
         token = self.token(role, organisation, **claims)
         return httpx.Client(base_url=self.url(service), headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
-    def __enter__(self) -> "SystemUnderTest":
+    def __enter__(self) -> SystemUnderTest:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -18,7 +18,7 @@ class CuttableProxy:
         self._lock = threading.Lock()
         self._accepting = threading.Event()
 
-    def start(self) -> "CuttableProxy":
+    def start(self) -> CuttableProxy:
         self.restore()
         return self
 

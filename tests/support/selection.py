@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.support.stack import Stack
 from tests.support.waiting import eventually
@@ -44,7 +44,7 @@ def open_round(stack: Stack, chains: list[str], *, kind: str = "chain_leader", c
     if pools and "review" in stack.servers and expect == 201:
         for chain in chains:
             load_pool(stack, chain)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     body = {"year": 2026, "kind": kind, "chain_ids": chains, "nomination_opens_at": (now - timedelta(hours=1)).isoformat(),
             "nomination_closes_at": (now + closes_in).isoformat(), **extra}
     with stack.client("intake", *OFFICE, region="140000", subject="office-clerk") as client:

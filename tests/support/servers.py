@@ -31,7 +31,7 @@ class ServiceServer:
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]},
                                        name=f"uvicorn-{self.port}", daemon=True)
 
-    def start(self, timeout: float = 20.0) -> "ServiceServer":
+    def start(self, timeout: float = 20.0) -> ServiceServer:
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:

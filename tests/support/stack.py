@@ -23,7 +23,7 @@ class Stack:
         self.runtimes: dict[str, ServiceRuntime] = {}
         self.servers: dict[str, ServiceServer] = {}
 
-    def start(self) -> "Stack":
+    def start(self) -> Stack:
         for service in self.services:
             module = entrypoint(service)
             runtime = module.build_runtime(self.base_settings, self.databases.open(service))
@@ -47,7 +47,7 @@ class Stack:
             server.stop()
         self.servers.clear()
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -63,7 +63,7 @@ class TemporalHarness:
         self.bridge_thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def start(self, *, bridge: bool = True) -> "TemporalHarness":
+    def start(self, *, bridge: bool = True) -> TemporalHarness:
         self.thread.start()
         self.env = self.run(self._environment())
         self.processes_client = self.client
@@ -121,7 +121,7 @@ class TemporalHarness:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
 
-    def __enter__(self) -> "TemporalHarness":
+    def __enter__(self) -> TemporalHarness:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

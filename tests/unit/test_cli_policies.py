@@ -32,7 +32,7 @@ def test_policy_list_shows_every_clause_with_document_number_and_clause():
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     for clause in load_catalogue():
-        line = next(l for l in lines if l.startswith(clause.id + " "))
+        line = next(text for text in lines if text.startswith(clause.id + " "))
         assert clause.document_number in line and f" {clause.clause_number} " in line
 
 

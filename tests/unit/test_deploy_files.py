@@ -86,7 +86,8 @@ def test_asyncapi_document_lists_every_registered_event_with_its_envelope():
     assert document["asyncapi"].startswith("3.")
     assert set(document["channels"]) == {event_type for event_type, _ in all_events()}
     envelope = document["components"]["schemas"]["EventEnvelope"]
-    assert {"id", "type", "version", "occurred_at", "producer", "correlation_id", "causation_id", "actor", "payload"} <= set(envelope["properties"])
+    fields = {"id", "type", "version", "occurred_at", "producer", "correlation_id", "causation_id", "actor", "payload"}
+    assert fields <= set(envelope["properties"])
 
 
 def test_rabbitmq_definitions_declare_quorum_queues_with_dead_lettering():

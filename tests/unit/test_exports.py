@@ -23,7 +23,8 @@ def test_applicant_text_is_never_a_formula_in_xlsx():
     names = [sheet.cell(row=r, column=2) for r in range(2, 2 + len(HOSTILE))]
     assert [c.value for c in names] == HOSTILE, "shown exactly as written"
     assert {c.data_type for c in names} == {"s"}, "stored as text, not as a formula"
-    assert Decimal(str(sheet.cell(row=2, column=3).value)) == Decimal("12345.67") and sheet.cell(row=2, column=3).number_format == "#,##0.00"
+    amount = sheet.cell(row=2, column=3)
+    assert Decimal(str(amount.value)) == Decimal("12345.67") and amount.number_format == "#,##0.00"
     assert sheet.freeze_panes == "A2" and [c.value for c in sheet[1]] == ["序号", "企业名称", "金额(元)"]
 
 

@@ -9,6 +9,7 @@ import jwt
 import pytest
 
 from infra.auth import verify_token
+from infra.errors import Unauthorized
 from infra.settings import Settings
 from infra.signing import MAX_TOKEN_SECONDS, load_or_create, published_jwks, sign_service_token
 from policies.calendar import WorkingDayCalendar
@@ -117,7 +118,7 @@ def test_service_tokens_are_rs256_with_the_keys_id_at_most_fifteen_minutes_and_v
     assert [k["kid"] for k in jwks["keys"]] == [key.kid] and "d" not in jwks["keys"][0], "public parts only"
     public = jwt.PyJWK(jwks["keys"][0]).key
     assert jwt.decode(token, public, algorithms=["RS256"], audience="duixian")["org"] == "140400.city_finance_bureau"
-    with pytest.raises(Exception):
+    with pytest.raises(Unauthorized):
         verify_token(settings, token)  # without JWKS_URL the services verify HS256 only
 
 

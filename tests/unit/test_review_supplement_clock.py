@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from infra.clock import SHANGHAI
-
 from policies.calendar import WorkingDayCalendar
 from services.review.domain.task import remaining_working_days
 

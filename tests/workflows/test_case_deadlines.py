@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 
 from policies.registry import load_registry
+from tests.support.cases import CENTER, SCIENCE, apply, open_tasks_for, tech_transfer_facts
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
 from tests.support.waiting import eventually
-from tests.support.cases import CENTER, SCIENCE, apply, open_tasks_for, tech_transfer_facts
 
 pytestmark = pytest.mark.workflow
 
@@ -27,12 +27,13 @@ def test_an_overdue_case_step_reminds_its_department_once_and_can_still_be_decid
         def chased(kind: str) -> list[dict]:
             with stack.client("intake", "enterprise", uscc, region="140400") as applicant:
                 return [e for e in applicant.get(f"/applications/{case_id}/timeline").json() if e["event_type"] == kind]
-        allowed = dt.datetime.fromisoformat(task["due_at"]) - dt.datetime.now(dt.timezone.utc)
+        allowed = dt.datetime.fromisoformat(task["due_at"]) - dt.datetime.now(dt.UTC)
         temporal.skip(allowed - dt.timedelta(hours=1))
         assert not chased("review.task.overdue"), "not before the due date"
         temporal.skip(dt.timedelta(hours=2))
         reminded = eventually(lambda: chased("review.task.overdue"), what="the reminder")
-        assert [e["details"]["task_id"] for e in reminded] == [task["id"]] and load_registry().organisation_zh(CENTER) in reminded[0]["summary"]
+        assert [e["details"]["task_id"] for e in reminded] == [task["id"]]
+        assert load_registry().organisation_zh(CENTER) in reminded[0]["summary"]
         temporal.skip(allowed * 2)
         assert len(chased("review.task.overdue")) == 1 and not chased("review.task.escalated")
         with stack.client("review", "competent_department", CENTER, region="140400", subject="center-officer") as center:

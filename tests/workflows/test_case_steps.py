@@ -14,8 +14,19 @@ from contracts.events.intake import ReferralProjectRef
 from contracts.workflows import ApplicationCaseInput, ReferralAwardInput, ReferralReportSignal
 from tests.support.histories import keep
 from tests.support.stand_ins import (
-    APPLICANT, TASK_QUEUE, StandIns, decision, idle, resubmission, server, signalled_in_one_workflow_task, stage, time_skipping,
-    until, until_status, worker,
+    APPLICANT,
+    TASK_QUEUE,
+    StandIns,
+    decision,
+    idle,
+    resubmission,
+    server,
+    signalled_in_one_workflow_task,
+    stage,
+    time_skipping,
+    until,
+    until_status,
+    worker,
 )
 from workflows.application_case import ApplicationCaseWorkflow, CaseOutcome
 from workflows.referral_award import ReferralAwardWorkflow, ReferralOutcome

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.cases import CENTER, SCIENCE, apply, decide, open_tasks_for, tech_transfer_facts
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
 from tests.support.tokens import make_uscc
 from tests.support.waiting import eventually
-from tests.support.cases import CENTER, SCIENCE, apply, decide, open_tasks_for, tech_transfer_facts
 
 pytestmark = pytest.mark.workflow
 

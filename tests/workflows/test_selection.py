@@ -7,7 +7,22 @@ import datetime as dt
 import pytest
 
 from tests.support.selection import (
-    OFFICE, expert_tasks, experts_decide, load_pool, submit_list, candidacy, carry_through, decide, nominate, object_to, open_round, publicity, recommend, task_for, timeline, verify,
+    OFFICE,
+    candidacy,
+    carry_through,
+    decide,
+    expert_tasks,
+    experts_decide,
+    load_pool,
+    nominate,
+    object_to,
+    open_round,
+    publicity,
+    recommend,
+    submit_list,
+    task_for,
+    timeline,
+    verify,
 )
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
@@ -238,7 +253,7 @@ def test_an_overdue_task_reminds_its_assignee_then_escalates_to_the_supervising_
 
         def events() -> list[str]:
             return [e["event_type"] for e in timeline(stack, nominated["id"])]
-        allowed = dt.datetime.fromisoformat(task["due_at"]) - dt.datetime.now(dt.timezone.utc)
+        allowed = dt.datetime.fromisoformat(task["due_at"]) - dt.datetime.now(dt.UTC)
         temporal.skip(allowed + dt.timedelta(hours=1))  # the working days are over: the bureau is reminded
         eventually(lambda: "review.task.overdue" in events(), what="the reminder")
         assert "review.task.escalated" not in events()
@@ -306,7 +321,7 @@ def test_an_overdue_expert_is_reminded_then_reported_and_the_quorum_decides(sett
 
         def chased(kind: str) -> list[dict]:
             return [e for e in timeline(stack, nominated["id"]) if e["event_type"] == kind]
-        allowed = dt.datetime.fromisoformat(panel[0]["due_at"]) - dt.datetime.now(dt.timezone.utc)
+        allowed = dt.datetime.fromisoformat(panel[0]["due_at"]) - dt.datetime.now(dt.UTC)
         temporal.skip(allowed + dt.timedelta(hours=1))
         reminded = eventually(lambda: chased("review.task.overdue"), what="the silent expert's reminder")
         assert [e["details"]["task_id"] for e in reminded] == [silent["id"]], "only the expert who has not decided"

@@ -8,7 +8,14 @@ import random
 import pytest
 
 from tests.support.selection import (
-    LEADING_GROUP, OFFICE, bureau, candidacy, nominate, open_round, submit_list, timeline,
+    LEADING_GROUP,
+    OFFICE,
+    bureau,
+    candidacy,
+    nominate,
+    open_round,
+    submit_list,
+    timeline,
 )
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness

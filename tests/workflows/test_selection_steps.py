@@ -14,11 +14,25 @@ from contracts.events.selection import CandidacyRef
 from contracts.workflows import CandidacyInput, ListedSignal, NominationSignal, SelectionRoundInput
 from tests.support.histories import keep
 from tests.support.stand_ins import (
-    APPLICANT, TASK_QUEUE, StandIns, decision, idle, resubmission, server, signalled_in_one_workflow_task, time_skipping,
-    until, until_status, worker,
+    APPLICANT,
+    TASK_QUEUE,
+    StandIns,
+    decision,
+    idle,
+    resubmission,
+    server,
+    signalled_in_one_workflow_task,
+    time_skipping,
+    until,
+    until_status,
+    worker,
 )
 from workflows.selection import (
-    CandidacyOutcome, RoundOutcome, SelectionCandidacyWorkflow, SelectionRoundWorkflow, approval_steps,
+    CandidacyOutcome,
+    RoundOutcome,
+    SelectionCandidacyWorkflow,
+    SelectionRoundWorkflow,
+    approval_steps,
 )
 
 pytestmark = pytest.mark.workflow

@@ -7,8 +7,9 @@ they came to be.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -16,9 +17,13 @@ from infra.clock import beijing_today, utcnow
 from services.intake.adapters.orm import Application, ReferralProject
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.review.adapters.orm import Task
+from tests.security.matrix.identities import APPLICANT_REGION, USCC, Identity, identity
+
+if TYPE_CHECKING:
+    from services.intake.adapters.orm import Candidacy, SelectionRound
+    from services.review.adapters.orm import ExpertPool
 from tests.support.cases import tech_transfer_facts
 from tests.support.tokens import make_uscc
-from tests.security.matrix.identities import APPLICANT_REGION, USCC, Identity, identity
 
 
 @dataclass(frozen=True)
@@ -275,7 +280,7 @@ def request_referral_report(stack, me: Identity):  # type: ignore[no-untyped-def
 
 # -- selection (晋政办发〔2023〕44号) -----------------------------------------------------------------
 
-def _round(**extra) -> "SelectionRound":  # type: ignore[no-untyped-def]
+def _round(**extra) -> SelectionRound:  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
     from services.intake.adapters.orm import SelectionRound
@@ -287,7 +292,7 @@ def _round(**extra) -> "SelectionRound":  # type: ignore[no-untyped-def]
                           publicity_working_days=7, opened_by="x", opened_at=now, **extra)
 
 
-def _candidacy(scope: str, round_id: str, status: str = "recommended") -> "Candidacy":  # type: ignore[no-untyped-def]
+def _candidacy(scope: str, round_id: str, status: str = "recommended") -> Candidacy:  # type: ignore[no-untyped-def]
     from services.intake.adapters.orm import Candidacy
 
     city = {"A": "140400", "B": "140900"}[scope]
@@ -502,7 +507,7 @@ def escalate_task(stack, me: Identity):  # type: ignore[no-untyped-def]
             Call("POST", f"/internal/tasks/{other.id}/escalations", body))
 
 
-def _expert_pool(chain: str) -> "ExpertPool":  # type: ignore[name-defined]
+def _expert_pool(chain: str) -> ExpertPool:
     from services.review.adapters.orm import ExpertPool
 
     return ExpertPool(chain_id=chain, panel_size=1, quorum=1, experts=[{"expert_id": "expert-A", "name": "专家A"}],

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import jsonschema
 import pytest
+from pydantic import ValidationError
 
 from policies.calculator import (
     ROUNDING_RULE,
@@ -35,7 +36,7 @@ def test_determination_carries_amount_citation_steps_and_rounding():
 
 def test_determination_is_frozen():
     d = calculate("cbf2020-13-patent", facts("cbf2020-13-patent", project_id="ZL1"))
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         d.amount_fen = 1
 
 

@@ -70,7 +70,7 @@ def test_the_start_day_is_never_counted_whatever_the_hour():
 
 
 def test_the_start_is_read_in_asia_shanghai():
-    utc = dt.datetime(2025, 9, 25, 16, 30, tzinfo=dt.timezone.utc)  # = 2025-09-26 00:30 in Shanghai
+    utc = dt.datetime(2025, 9, 25, 16, 30, tzinfo=dt.UTC)  # = 2025-09-26 00:30 in Shanghai
     assert CAL.deadline(utc, 7).last_day == D(2025, 10, 13)
 
 

@@ -2,8 +2,8 @@
 sequences of awards (per project, per item, per deal, per entity per year, per entity in total)."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Callable, Iterable
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from policies.money import PositiveYuan, Percent, Ratio, Yuan, exact, fen_str, to_fen, yuan_zh
+from policies.money import Percent, PositiveYuan, Ratio, Yuan, exact, fen_str, to_fen, yuan_zh
 
 money = TypeAdapter(Yuan)
 

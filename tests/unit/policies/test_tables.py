@@ -7,7 +7,7 @@ import pytest
 from policies.errors import DataFileInvalid, TableUnavailable
 from policies.tables import TierTable, TierTables, normalize_document_number
 
-from .conftest import JGX, FIXTURES, tier_table_dict
+from .conftest import FIXTURES, JGX, tier_table_dict
 
 
 def test_a_missing_table_names_the_table_and_the_document():
