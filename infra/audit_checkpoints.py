@@ -30,6 +30,7 @@ from infra.failures import PermanentFailure
 from infra.tables import InfraTables
 
 if TYPE_CHECKING:
+    from infra.inbox import EventHandler
     from infra.runtime import ServiceRuntime
     from infra.uow import UnitOfWork
 
@@ -103,7 +104,7 @@ def keep(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         "published_at": envelope.occurred_at, "received_at": utcnow(), "message_id": str(envelope.id)})
 
 
-HANDLERS = {event_type: keep for event_type in EVENT_TYPES}
+HANDLERS: dict[str, EventHandler] = {event_type: keep for event_type in EVENT_TYPES}
 
 
 def kept_about(conn: Connection, tables: InfraTables, service: str, keeper: str) -> list[Checkpoint]:
