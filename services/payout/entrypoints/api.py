@@ -3,21 +3,29 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import JSONResponse
 
-from contracts.api.payout import (AddPayoutStage, ClawBack, OpenPayoutPlan, PayoutPlanRef, PayoutStagePublic,
-                                  RecordDisbursement, RecordFailure)
+from contracts.api.payout import (
+    AddPayoutStage,
+    ClawBack,
+    OpenPayoutPlan,
+    PayoutPlanRef,
+    PayoutStagePublic,
+    RecordDisbursement,
+    RecordFailure,
+)
 from contracts.api.review import PriorAwardRef
-from infra.auth import Principal, PrincipalDep, require_roles
 from infra import exports
+from infra.auth import Principal, PrincipalDep, WorkflowDep, roles_allowed
+from infra.clock import utcnow
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.payout.domain.plan import StageStatus
-from services.payout.service_layer import plans as service
 from services.payout.service_layer import finance, stages
+from services.payout.service_layer import plans as service
 from services.payout.service_layer.ledger import SHANGHAI
-from infra.clock import utcnow
 from services.payout.service_layer.plans import PayoutPlanPublic
 
 router = APIRouter(prefix="/payout-plans", tags=["payout-plans"], responses=ERROR_RESPONSES)
@@ -46,8 +54,8 @@ def open_plan(
     body: OpenPayoutPlan,
     uow: UowDep,
     idempotency: IdempotencyDep,
-    principal: Principal = require_roles("workflow"),
-):  # type: ignore[no-untyped-def]
+    principal: WorkflowDep,
+) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.open_plan(uow, body), status_code=201)
 
 
@@ -58,22 +66,23 @@ def add_stage(
     body: AddPayoutStage,
     uow: UowDep,
     idempotency: IdempotencyDep,
-    principal: Principal = require_roles("workflow"),
-):  # type: ignore[no-untyped-def]
+    principal: WorkflowDep,
+) -> JSONResponse:
     return idempotency.run(uow, body, lambda: stages.add_stage(uow, plan_id, body), status_code=201)
 
 
 @internal.get("/prior-awards", response_model=list[PriorAwardRef], summary="(workflow) 台账中某主体已核定的奖励")
 def prior_awards(
     uow: UowDep,
+    principal: WorkflowDep,
     entity_id: Annotated[str, Query(min_length=1, max_length=64)],
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    principal: Principal = require_roles("workflow"),
 ) -> list[PriorAwardRef]:
     return stages.prior_awards(uow, entity_id=entity_id, year=year)
 
 
 FINANCE_ROLES = ("city_finance_bureau", "county_finance")
+FinanceOfficerDep = Annotated[Principal, Depends(roles_allowed(*FINANCE_ROLES))]
 
 
 @stage_router.get("", response_model=list[PayoutStagePublic], summary="拨付分期列表(如 status=approved 待拨付)")
@@ -96,63 +105,66 @@ def get_stage(stage_id: str, principal: PrincipalDep, uow: UowDep) -> PayoutStag
 
 @stage_router.post("/{stage_id}/preparation", response_model=PayoutStagePublic, status_code=201, summary="编制拨付(财政经办)")
 def prepare(stage_id: str, uow: UowDep, idempotency: IdempotencyDep,
-            principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+            principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, None, lambda: stages.prepare(uow, principal, stage_id), status_code=201)
 
 
 @stage_router.post("/{stage_id}/approval", response_model=PayoutStagePublic, status_code=201,
                    summary="审批拨付(审批人不得为编制人)")
 def approve(stage_id: str, uow: UowDep, idempotency: IdempotencyDep,
-            principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+            principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, None, lambda: stages.approve(uow, principal, stage_id), status_code=201)
 
 
 @stage_router.post("/{stage_id}/disbursement", response_model=PayoutStagePublic, status_code=201,
                    summary="登记拨付(银行流水号与拨付日期)")
 def disburse(stage_id: str, body: RecordDisbursement, uow: UowDep, idempotency: IdempotencyDep,
-             principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+             principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: stages.disburse(uow, principal, stage_id, body), status_code=201)
 
 
 @stage_router.post("/{stage_id}/failure", response_model=PayoutStagePublic, status_code=201, summary="登记拨付失败或退回")
 def fail(stage_id: str, body: RecordFailure, uow: UowDep, idempotency: IdempotencyDep,
-         principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+         principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: stages.fail(uow, principal, stage_id, body), status_code=201)
 
 
 @stage_router.post("/{stage_id}/retry", response_model=PayoutStagePublic, status_code=201, summary="失败后重新拨付")
 def retry(stage_id: str, uow: UowDep, idempotency: IdempotencyDep,
-          principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+          principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, None, lambda: stages.retry(uow, principal, stage_id), status_code=201)
 
 
 @stage_router.post("/{stage_id}/clawback", response_model=PayoutStagePublic, status_code=201, summary="追回已拨付资金")
 def claw_back(stage_id: str, body: ClawBack, uow: UowDep, idempotency: IdempotencyDep,
-              principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+              principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: stages.claw_back(uow, principal, stage_id, body), status_code=201)
 
 
 finance_router = APIRouter(prefix="/finance", tags=["finance"], responses=ERROR_RESPONSES)
 FINANCE_READERS = (*FINANCE_ROLES, "auditor", "workflow")
+FinanceReaderDep = Annotated[Principal, Depends(roles_allowed(*FINANCE_READERS))]
+FinanceReaderOrEnterpriseDep = Annotated[Principal, Depends(roles_allowed(*FINANCE_READERS, "enterprise"))]
+CityFinanceDep = Annotated[Principal, Depends(roles_allowed("city_finance_bureau"))]
 
 
 @finance_router.get("/payables", response_model=list[finance.PayableGroup], summary="未拨付应付款(按部门、条款、县区)")
-def outstanding_payables(uow: UowDep, principal: Principal = require_roles(*FINANCE_READERS)) -> list[finance.PayableGroup]:
+def outstanding_payables(uow: UowDep, principal: FinanceReaderDep) -> list[finance.PayableGroup]:
     return finance.outstanding_payables(uow, principal)
 
 
 @finance_router.get("/budget-execution", response_model=list[finance.FundExecution], summary="本年拨付与预算执行")
 def budget_execution(
     uow: UowDep,
+    principal: FinanceReaderDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    principal: Principal = require_roles(*FINANCE_READERS),
 ) -> list[finance.FundExecution]:
     return finance.budget_execution(uow, principal, year)
 
 
 @finance_router.get("/recipients/{uscc}/history", response_model=finance.RecipientHistory, summary="收款单位拨付历史")
 def recipient_history(uscc: str, uow: UowDep,
-                      principal: Principal = require_roles(*FINANCE_READERS, "enterprise")) -> finance.RecipientHistory:
+                      principal: FinanceReaderOrEnterpriseDep) -> finance.RecipientHistory:
     return finance.recipient_history(uow, principal, uscc)
 
 
@@ -160,8 +172,8 @@ def recipient_history(uscc: str, uow: UowDep,
                     responses=exports.responses("中文表头, 金额单位元(两位小数), 末行合计"))
 def bank_batch(
     uow: UowDep,
+    principal: FinanceReaderDep,
     format: Annotated[exports.ExportFormat, Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx",
-    principal: Principal = require_roles(*FINANCE_READERS),
 ) -> Response:
     stamp = utcnow().astimezone(SHANGHAI).strftime("%Y%m%d")
     return exports.attachment(finance.bank_batch(uow, principal), format, f"bank-batch-{stamp}")
@@ -171,10 +183,10 @@ def bank_batch(
                     responses=exports.responses("中文表头, 金额单位元(两位小数), 末行合计金额与已追回"))
 def stage_register(
     uow: UowDep,
+    principal: FinanceReaderDep,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="年度; 不填为全部")] = None,
     status: Annotated[StageStatus | None, Query(description="只导出该状态的分期")] = None,
     format: Annotated[exports.ExportFormat, Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx",
-    principal: Principal = require_roles(*FINANCE_READERS),
 ) -> Response:
     table = finance.stage_register(uow, principal, year=year, status=status)
     return exports.attachment(table, format, f"stage-register-{year or 'all'}")
@@ -182,14 +194,14 @@ def stage_register(
 
 @finance_router.post("/budgets", response_model=finance.BudgetPublic, status_code=201, summary="载入资金来源年度预算")
 def load_budget(body: finance.LoadBudget, uow: UowDep, idempotency: IdempotencyDep,
-                principal: Principal = require_roles(*FINANCE_ROLES)):  # type: ignore[no-untyped-def]
+                principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: finance.load_budget(uow, principal, body), status_code=201)
 
 
 @finance_router.post("/cost-shares", response_model=finance.CostSharePublic, status_code=201,
                      summary="载入条款在县(区)的市县分担比例")
 def load_cost_share(body: finance.LoadCostShare, uow: UowDep, idempotency: IdempotencyDep,
-                    principal: Principal = require_roles("city_finance_bureau")):  # type: ignore[no-untyped-def]
+                    principal: CityFinanceDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: finance.load_cost_share(uow, principal, body), status_code=201)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from infra.auth import Principal
 from infra.clock import utcnow
-from infra.db import insert_if_absent
+from infra.db import insert_if_absent, table_of
 from infra.errors import Conflict, FieldError, InvalidRequest
 from infra.uow import UnitOfWork
 from services.payout.adapters.orm import BankReference, PayoutPlan, PayoutStage
@@ -32,9 +32,10 @@ def claim(uow: UnitOfWork, principal: Principal, stage: PayoutStage, funds: list
     for fund in sorted(set(funds)):
         row = {"fund_id": fund, "reference_key": key, "stage_id": stage.id, "bank_reference": bank_reference,
                "recorded_at": utcnow()}
-        if not insert_if_absent(uow.session, BankReference.__table__, row):
+        if not insert_if_absent(uow.session, table_of(BankReference), row):
             held = uow.session.get(BankReference, (fund, key), populate_existing=True)
-            raise _taken(uow, principal, stage, held, bank_reference)  # type: ignore[arg-type]
+            assert held is not None  # the insert was refused for this very key
+            raise _taken(uow, principal, stage, held, bank_reference)
 
 
 def _taken(uow: UnitOfWork, principal: Principal, stage: PayoutStage, held: BankReference,
@@ -51,7 +52,8 @@ def _taken(uow: UnitOfWork, principal: Principal, stage: PayoutStage, held: Bank
                       f"同一笔银行转账不能登记为两次拨付")
         else:
             other, plan = found
-            reason = f"银行流水号 {bank_reference} 已用于资金来源 {held.fund_id} 的{_describe(other, plan)}; 同一笔银行转账不能登记为两次拨付"
+            reason = (f"银行流水号 {bank_reference} 已用于资金来源 {held.fund_id} 的{_describe(other, plan)}; "
+                      "同一笔银行转账不能登记为两次拨付")
             details.update(stage_id=other.id, case_id=plan.case_id)
     return BankReferenceTaken(reason, errors=[FieldError(field="bank_reference", reason=reason)], **details)
 

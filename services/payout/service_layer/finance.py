@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, StrictInt
 from sqlmodel import col, select
@@ -23,6 +24,9 @@ from services.payout.domain.plan import STATUS_ZH, StageStatus
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.scope import plan_filter
 from services.payout.service_layer.stages import list_stages, public, shown_to
+
+if TYPE_CHECKING:
+    from services.payout.service_layer.scope import StagesWithPlans
 
 OUTSTANDING = (StageStatus.PENDING, StageStatus.PREPARED, StageStatus.APPROVED, StageStatus.FAILED)
 PAYABLE = (StageStatus.APPROVED, StageStatus.FAILED)
@@ -114,7 +118,7 @@ def _fund_in_scope(principal: Principal, fund_id: str) -> bool:
     return region.startswith(prefix)
 
 
-def _scoped(principal: Principal, query):  # type: ignore[no-untyped-def]
+def _scoped(principal: Principal, query: StagesWithPlans) -> StagesWithPlans:
     condition = plan_filter(principal)
     return query if condition is None else query.where(condition)
 

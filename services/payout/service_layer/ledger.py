@@ -10,15 +10,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
-from sqlmodel import select
+from sqlmodel import col, select
 
 from contracts.common import ApplicantRef, DeterminationRef, format_yuan
 from infra.clock import utcnow
-from infra.db import insert_if_absent
+from infra.db import insert_if_absent, table_of
 from infra.errors import Conflict, DataUnavailable, InvalidRequest
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
-from policies.catalogue.models import Clause
+from policies.catalogue.models import Cap, Clause
 from policies.registry import load_registry
 from services.payout.adapters.orm import Budget, CapCounter, CostShare, JournalEntry, JournalLine, LedgerAccount
 from services.payout.domain import ledger
@@ -58,7 +58,7 @@ def post(uow: UnitOfWork, kind: str, lines: list[Line], *, stage_id: str | None,
     uow.session.flush()
     for line in sorted(lines, key=lambda x: x.account):
         uow.session.add(JournalLine(entry_id=entry_id, account=line.account, amount_fen=line.amount_fen))
-        insert_if_absent(uow.session, LedgerAccount.__table__, {"code": line.account, "balance_fen": 0})
+        insert_if_absent(uow.session, table_of(LedgerAccount), {"code": line.account, "balance_fen": 0})
         account = uow.session.exec(select(LedgerAccount).where(LedgerAccount.code == line.account)
                                    .with_for_update()).one()
         account.balance_fen += line.amount_fen
@@ -72,7 +72,7 @@ def balances(uow: UnitOfWork) -> dict[str, int]:
 
 
 def replayed_balances(uow: UnitOfWork) -> dict[str, int]:
-    rows = uow.session.execute(sa_select(JournalLine.entry_id, JournalLine.account, JournalLine.amount_fen))  # type: ignore[call-overload]
+    rows = uow.session.execute(sa_select(col(JournalLine.entry_id), col(JournalLine.account), col(JournalLine.amount_fen)))
     entries: dict[str, list[Line]] = {}
     for entry_id, account, amount in rows:
         entries.setdefault(entry_id, []).append(Line(account, amount))
@@ -81,7 +81,7 @@ def replayed_balances(uow: UnitOfWork) -> dict[str, int]:
 
 # ---- caps ------------------------------------------------------------------------------------
 
-def _cap_scope_key(clause: Clause, cap, det: DeterminationRef, entity_id: str) -> str:  # type: ignore[no-untyped-def]
+def _cap_scope_key(clause: Clause, cap: Cap, det: DeterminationRef, entity_id: str) -> str:
     option = cap.option or "*"
     base = f"{cap.name}|{cap.scope}|{clause.benefit_id}|{option}"
     if cap.scope in ("per_item", "per_deal", "per_project_cumulative"):
@@ -103,7 +103,7 @@ def reserve_caps(uow: UnitOfWork, clause: Clause, det: DeterminationRef, recipie
 
     Caps come from the catalogue (policies/), never from the request. Returns the counter keys used."""
     entity_id = det.entity_id or recipient.uscc
-    keys: list[tuple[str, object]] = []
+    keys: list[tuple[str, Cap]] = []
     for cap in clause.caps:
         if cap.scope == "none" or (cap.option is not None and cap.option != det.option):
             continue
@@ -116,14 +116,14 @@ def reserve_caps(uow: UnitOfWork, clause: Clause, det: DeterminationRef, recipie
         keys.append((_cap_scope_key(clause, cap, det, entity_id), cap))
     used_keys = []
     for key, cap in sorted(keys, key=lambda kc: kc[0]):  # one lock order: no deadlocks between requests
-        limit = (cap.amount_yuan or 0) * 100  # type: ignore[attr-defined]
-        insert_if_absent(uow.session, CapCounter.__table__, {"key": key, "cap_name": cap.name, "limit_fen": limit, "used_fen": 0})  # type: ignore[attr-defined]
+        limit = (cap.amount_yuan or 0) * 100
+        insert_if_absent(uow.session, table_of(CapCounter), {"key": key, "cap_name": cap.name, "limit_fen": limit, "used_fen": 0})
         counter = uow.session.exec(select(CapCounter).where(CapCounter.key == key).with_for_update()).one()
         if counter.used_fen + amount_fen > limit:
             raise CapExceeded(
-                f"超过上限「{cap.title_zh}」: 已计入 {format_yuan(counter.used_fen)} 元, 本次 {format_yuan(amount_fen)} 元, "  # type: ignore[attr-defined]
+                f"超过上限「{cap.title_zh}」: 已计入 {format_yuan(counter.used_fen)} 元, 本次 {format_yuan(amount_fen)} 元, "
                 f"上限 {format_yuan(limit)} 元",
-                cap=cap.name, cap_zh=cap.title_zh, limit_fen=limit, used_fen=counter.used_fen,  # type: ignore[attr-defined]
+                cap=cap.name, cap_zh=cap.title_zh, limit_fen=limit, used_fen=counter.used_fen,
                 requested_fen=amount_fen, key=key)
         counter.used_fen += amount_fen
         uow.session.add(counter)

@@ -15,8 +15,8 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
-from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from policies.catalogue.models import Clause
+from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.payout.domain.plan import PlanStatus, StageStatus, split_stages
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.scope import plan_filter
@@ -128,7 +128,7 @@ def public(uow: UnitOfWork, plan: PayoutPlan) -> PayoutPlanPublic:
         id=plan.id,
         case_id=plan.case_id,
         clause_id=plan.clause_id,
-        recipient=ApplicantRef.stored(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,  # type: ignore[arg-type]
+        recipient=ApplicantRef.stored(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,
                                       region=plan.region),
         total_fen=plan.total_fen,
         capped_by=plan.capped_by,

@@ -10,8 +10,14 @@ from sqlmodel import col, select
 from contracts.api.payout import AddPayoutStage, ClawBack, PayoutPlanRef, PayoutStagePublic, RecordDisbursement, RecordFailure
 from contracts.api.review import PriorAwardRef
 from contracts.common import ApplicantRef
-from contracts.events.payout import (PayoutStageAdded, PayoutStageApproved, PayoutStageClawedBack, PayoutStageDisbursed,
-                                     PayoutStageFailed, StageEventBase)
+from contracts.events.payout import (
+    PayoutStageAdded,
+    PayoutStageApproved,
+    PayoutStageClawedBack,
+    PayoutStageDisbursed,
+    PayoutStageFailed,
+    StageEventBase,
+)
 from infra.auth import Principal
 from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
@@ -28,7 +34,7 @@ from services.payout.service_layer.scope import plan_filter, stage_in_scope
 
 
 def recipient_of(plan: PayoutPlan) -> ApplicantRef:
-    return ApplicantRef.stored(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,  # type: ignore[arg-type]
+    return ApplicantRef.stored(uscc=plan.recipient_uscc, name=plan.recipient_name, kind=plan.recipient_kind,
                                region=plan.region)
 
 
@@ -62,7 +68,7 @@ def load_in_scope(uow: UnitOfWork, principal: Principal, stage_id: str, *, lock:
     """The stage (row locked FOR UPDATE on PostgreSQL) and its plan; another scope's stage → 404."""
     query = stage_in_scope(principal, stage_id)
     if lock:
-        query = query.with_for_update(of=PayoutStage)  # type: ignore[arg-type]
+        query = query.with_for_update(of=PayoutStage)
     row = uow.session.exec(query).first()
     if row is None:
         raise NotFound("拨付分期不存在或不在您的权限范围内", stage_id=stage_id)
