@@ -3,24 +3,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from contracts.api.review import EscalateTask, OpenTask, TaskRef
-from infra.auth import ROLES, Principal, PrincipalDep, require_roles
+from infra.auth import ROLES, AdminDep, Principal, PrincipalDep, WorkflowDep, roles_allowed
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
+from policies.tables import TierTable
 from policies.text import Note
 from services.review.domain.task import TaskStatus
-from policies.tables import TierTable
-from services.review.service_layer import case_file
+from services.review.service_layer import case_file, tier_tables
 from services.review.service_layer import tasks as service
 from services.review.service_layer.case_file import CaseFile, DepartmentCount
-from services.review.service_layer import tier_tables
-from services.review.service_layer.tier_tables import TierTablePublic
 from services.review.service_layer.scope import NEVER_ACT
 from services.review.service_layer.tasks import DecideTask, DecisionPublic, TaskPublic
+from services.review.service_layer.tier_tables import TierTablePublic
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
 internal = APIRouter(prefix="/internal", tags=["internal"], responses=ERROR_RESPONSES)
@@ -49,6 +49,7 @@ def get_task(task_id: str, principal: PrincipalDep, uow: UowDep) -> TaskPublic:
 
 
 ACTING_ROLES = tuple(r for r in ROLES if r not in NEVER_ACT)
+ActingDep = Annotated[Principal, Depends(roles_allowed(*ACTING_ROLES))]
 
 
 @router.get("/{task_id}/case-file", response_model=CaseFile,
@@ -63,8 +64,8 @@ def decide(
     body: DecideTask,
     uow: UowDep,
     idempotency: IdempotencyDep,
-    principal: Principal = require_roles(*ACTING_ROLES),
-):  # type: ignore[no-untyped-def]
+    principal: ActingDep,
+) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.decide(uow, principal, task_id, body), status_code=201)
 
 
@@ -73,8 +74,8 @@ def open_task(
     body: OpenTask,
     uow: UowDep,
     idempotency: IdempotencyDep,
-    principal: Principal = require_roles("workflow"),
-):  # type: ignore[no-untyped-def]
+    principal: WorkflowDep,
+) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.open_task(uow, body), status_code=201)
 
 
@@ -88,8 +89,8 @@ def remind(
     body: Reminder,
     uow: UowDep,
     idempotency: IdempotencyDep,
-    principal: Principal = require_roles("workflow"),
-):  # type: ignore[no-untyped-def]
+    principal: WorkflowDep,
+) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.remind(uow, task_id), status_code=201)
 
 
@@ -99,8 +100,8 @@ def escalate(
     body: EscalateTask,
     uow: UowDep,
     idempotency: IdempotencyDep,
-    principal: Principal = require_roles("workflow"),
-):  # type: ignore[no-untyped-def]
+    principal: WorkflowDep,
+) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.escalate(uow, task_id, body), status_code=201)
 
 
@@ -117,6 +118,6 @@ def load_tier_table(
     body: TierTable,
     uow: UowDep,
     idempotency: IdempotencyDep,
-    principal: Principal = require_roles("admin"),
-):  # type: ignore[no-untyped-def]
+    principal: AdminDep,
+) -> JSONResponse:
     return idempotency.run(uow, body, lambda: tier_tables.load(uow, principal, body), status_code=201)

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 
-from infra.auth import Principal, PrincipalDep, require_roles
+from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish
+from infra.auth import AdminDep, Principal, PrincipalDep, WorkflowDep, roles_allowed
 from infra.body_limits import MIB, body_limit
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.ratelimit import rate_limited
 from infra.web import PublicUowDep, UowDep
 from policies.calendar import YearSchedule
+from services.review.service_layer import calendar, experts
 from services.review.service_layer import selection as service
-from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish
-from services.review.service_layer import experts
-from services.review.service_layer.experts import LoadPool, PoolPublic
-from services.review.service_layer import calendar
 from services.review.service_layer.calendar import CalendarSchedulePublic
+from services.review.service_layer.experts import LoadPool, PoolPublic
 from services.review.service_layer.selection import (
     LodgeObjection,
     ObjectionPublic,
@@ -36,6 +36,8 @@ LIST_LIMIT = rate_limited("public-publicities", 120)
 READ_LIMIT = rate_limited("public-publicity", 120)
 OBJECTION_LIMIT = rate_limited("public-objections", 10)  # per client address and minute
 OBJECTION_READERS = ("province_chain_office", "leading_group", "auditor", "workflow")
+ObjectionReaderDep = Annotated[Principal, Depends(roles_allowed(*OBJECTION_READERS))]
+ChainOfficeDep = Annotated[Principal, Depends(roles_allowed("province_chain_office"))]
 
 
 @public.get("/publicities", response_model=list[PublicityPublic], summary="(公开, 免登录) 链主/链核公示名单",
@@ -54,40 +56,40 @@ def get_publicity(round_id: str, uow: PublicUowDep) -> PublicityPublic:
 @public.post("/publicities/{round_id}/objections", response_model=ObjectionReceipt, status_code=201,
              summary="(公开, 免登录) 公示期内提出异议, 须留联系方式, 出具回执",
              dependencies=[OBJECTION_LIMIT])
-def lodge_objection(round_id: str, body: LodgeObjection, uow: PublicUowDep, idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+def lodge_objection(round_id: str, body: LodgeObjection, uow: PublicUowDep, idempotency: IdempotencyDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.lodge_objection(uow, round_id, body), status_code=201)
 
 
 @router.get("/objections", response_model=list[ObjectionPublic], summary="(省链长办) 异议列表")
-def list_objections(uow: UowDep, round_id: str | None = None, status: str | None = None,
+def list_objections(uow: UowDep, principal: ObjectionReaderDep, round_id: str | None = None, status: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=500)] = 100, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-                    principal: Principal = require_roles(*OBJECTION_READERS)) -> list[ObjectionPublic]:
+                    ) -> list[ObjectionPublic]:
     return service.list_objections(uow, round_id=round_id, status=status, limit=limit, offset=offset)
 
 
 @router.post("/objections/{objection_id}/verification", response_model=ObjectionPublic, status_code=201,
              summary="(省链长办) 核实异议: 成立则移出名单, 不成立则保留并记录理由")
 def verify_objection(objection_id: str, body: VerifyObjection, uow: UowDep, idempotency: IdempotencyDep,
-                     principal: Principal = require_roles("province_chain_office")):  # type: ignore[no-untyped-def]
+                     principal: ChainOfficeDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.verify_objection(uow, principal, objection_id, body), status_code=201)
 
 
 @internal.post("/publicities", response_model=PublicityPublic, status_code=201, summary="(workflow) 开始公示 / 重新计算公示期",
                openapi_extra=body_limit(4 * MIB))  # up to 2000 entries
 def open_publicity(body: OpenPublicity, uow: UowDep, idempotency: IdempotencyDep,
-                   principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+                   principal: WorkflowDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.open_publicity(uow, body), status_code=201)
 
 
 @internal.get("/publicities/{round_id}", response_model=PublicityPublic, summary="(workflow) 公示状态")
-def publicity_state(round_id: str, uow: UowDep, principal: Principal = require_roles("workflow")) -> PublicityPublic:
+def publicity_state(round_id: str, uow: UowDep, principal: WorkflowDep) -> PublicityPublic:
     return service.public(uow, service.get_publicity(uow, round_id))
 
 
 @internal.post("/publicities/{round_id}/publication", response_model=PublicityPublic, status_code=201,
                summary="(workflow) 公示期满且异议均已核实后公布名单")
 def publish(round_id: str, body: Publish, uow: UowDep, idempotency: IdempotencyDep,
-            principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+            principal: WorkflowDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.publish(uow, round_id, body), status_code=201)
 
 
@@ -99,20 +101,20 @@ def list_schedules(principal: PrincipalDep, uow: UowDep) -> list[CalendarSchedul
 @admin.post("/admin/calendar-schedules", response_model=CalendarSchedulePublic, status_code=201,
             summary="(管理员) 载入某年国务院节假日安排及其来源")
 def load_schedule(body: YearSchedule, uow: UowDep, idempotency: IdempotencyDep,
-                  principal: Principal = require_roles("admin")):  # type: ignore[no-untyped-def]
+                  principal: AdminDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: calendar.load_schedule(uow, principal, body), status_code=201)
 
 
 @internal.post("/expert-panels", response_model=PanelRef, status_code=201, summary="(workflow) 随机抽取专家评审小组 (记录种子, 回避替补)")
 def draw_panel(body: DrawPanel, uow: UowDep, idempotency: IdempotencyDep,
-               principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+               principal: WorkflowDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: experts.draw(uow, body), status_code=201)
 
 
 @internal.post("/expert-panels/{case_id}/recommendation", response_model=PanelRef, status_code=201,
                summary="(workflow) 评审小组意见: 是否列入建议名单")
 def panel_recommendation(case_id: str, body: PanelRecommendation, uow: UowDep, idempotency: IdempotencyDep,
-                         principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+                         principal: WorkflowDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: experts.recommend(uow, case_id, body), status_code=201)
 
 
@@ -124,5 +126,5 @@ def list_pools(uow: UowDep, principal: Principal = require_roles("admin", "provi
 @admin.post("/admin/expert-pools", response_model=PoolPublic, status_code=201, summary="(管理员) 载入产业链专家库、小组人数与法定人数",
             openapi_extra=body_limit(8 * MIB))  # up to 1000 experts, each with up to 200 declared conflicts
 def load_pool(body: LoadPool, uow: UowDep, idempotency: IdempotencyDep,
-              principal: Principal = require_roles("admin")):  # type: ignore[no-untyped-def]
+              principal: AdminDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: experts.load_pool(uow, principal, body), status_code=201)

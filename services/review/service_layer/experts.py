@@ -40,7 +40,7 @@ class LoadPool(BaseModel):
     experts: list[Expert] = Field(min_length=1, max_length=1000)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "LoadPool":
+    def _consistent(self) -> LoadPool:
         if self.quorum > self.panel_size:
             raise ValueError("quorum 不能大于 panel_size")
         if len({e.expert_id for e in self.experts}) != len(self.experts):

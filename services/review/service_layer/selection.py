@@ -14,10 +14,8 @@ import datetime as dt
 import secrets
 import uuid
 
-
 from pydantic import BaseModel, Field, StrictBool
 from sqlmodel import col, func, select
-
 
 from contracts.api.selection import OpenPublicity, Publish
 from contracts.events.selection import (

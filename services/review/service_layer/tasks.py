@@ -16,13 +16,13 @@ from contracts.events.review import DecisionRecorded, TaskEscalated, TaskOpened,
 from infra.auth import Principal
 from infra.clock import SHANGHAI, as_utc, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
+from infra.four_eyes import require_different_person
 from infra.uow import UnitOfWork
 from policies.calculator import PriorAward
 from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
 from policies.text import LongText, Text
 from services.review.adapters.orm import Decision, Task
-from infra.four_eyes import require_different_person
 from services.review.domain.task import (
     APPROVAL_KINDS,
     CONFIRM_ONLY_KINDS,
@@ -274,7 +274,7 @@ def earlier_deciders(uow: UnitOfWork, task: Task) -> list[tuple[str, str]]:
     being determined: phase 2 is a new item, so whoever determined phase 1 may determine it."""
     rows = uow.session.exec(
         select(Decision.decided_by, Task.kind, Task.facts)
-        .join(Task, Task.id == Decision.task_id)
+        .join(Task, col(Task.id) == Decision.task_id)
         .where(Task.case_id == task.case_id, Task.id != task.id, Decision.decision != "supplement")
     )
     phase = (task.facts or {}).get("phase")
