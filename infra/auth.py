@@ -188,5 +188,6 @@ def require_roles(*roles: str) -> Any:
 
 
 AdminDep = Annotated[Principal, Depends(roles_allowed("admin"))]
+ChainOfficeDep = Annotated[Principal, Depends(roles_allowed("province_chain_office"))]
 EnterpriseDep = Annotated[Principal, Depends(roles_allowed("enterprise"))]
 WorkflowDep = Annotated[Principal, Depends(roles_allowed("workflow"))]

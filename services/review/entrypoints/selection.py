@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish
-from infra.auth import AdminDep, Principal, PrincipalDep, WorkflowDep, roles_allowed
+from infra.auth import AdminDep, ChainOfficeDep, Principal, PrincipalDep, WorkflowDep, roles_allowed
 from infra.body_limits import MIB, body_limit
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
@@ -37,7 +37,6 @@ READ_LIMIT = rate_limited("public-publicity", 120)
 OBJECTION_LIMIT = rate_limited("public-objections", 10)  # per client address and minute
 OBJECTION_READERS = ("province_chain_office", "leading_group", "auditor", "workflow")
 ObjectionReaderDep = Annotated[Principal, Depends(roles_allowed(*OBJECTION_READERS))]
-ChainOfficeDep = Annotated[Principal, Depends(roles_allowed("province_chain_office"))]
 
 
 @public.get("/publicities", response_model=list[PublicityPublic], summary="(公开, 免登录) 链主/链核公示名单",
