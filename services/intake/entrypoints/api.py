@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import JSONResponse
 
 from infra.auth import PrincipalDep
 from infra.body_limits import body_limit
@@ -25,7 +26,7 @@ router = APIRouter(prefix="/applications", tags=["applications"], responses=ERRO
 
 @router.post("", status_code=201, response_model=ApplicationPublic, summary="提交申请 (可附材料)",
              openapi_extra=body_limit(materials.BODY_BYTES))
-def submit(body: SubmitApplication, principal: PrincipalDep, uow: UowDep, idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+def submit(body: SubmitApplication, principal: PrincipalDep, uow: UowDep, idempotency: IdempotencyDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.submit_application(uow, principal, body), status_code=201)
 
 
@@ -59,5 +60,5 @@ def download_material(application_id: str, file_id: str, principal: PrincipalDep
 @router.post("/{application_id}/supplements", status_code=201, response_model=ApplicationPublic,
              summary="提交补正材料 (审核部门要求补正后)", openapi_extra=body_limit(materials.BODY_BYTES))
 def resubmit(application_id: str, body: ResubmitApplication, principal: PrincipalDep, uow: UowDep,
-             idempotency: IdempotencyDep):  # type: ignore[no-untyped-def]
+             idempotency: IdempotencyDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.resubmit(uow, principal, application_id, body), status_code=201)

@@ -4,9 +4,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from infra.auth import Principal, PrincipalDep, require_roles
+from infra.auth import EnterpriseDep, PrincipalDep, WorkflowDep
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
@@ -25,7 +26,7 @@ class ReportRequest(BaseModel):
 
 @router.post("", response_model=ReferralProjectPublic, status_code=201, summary="链主登记引荐项目 (同一项目仅一个引荐单位)")
 def register(body: RegisterReferral, uow: UowDep, idempotency: IdempotencyDep,
-             principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
+             principal: EnterpriseDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.register(uow, principal, body), status_code=201)
 
 
@@ -48,12 +49,12 @@ def get_timeline(project_id: str, principal: PrincipalDep, uow: UowDep) -> list[
 
 @router.post("/{project_id}/progress", response_model=ProgressPublic, status_code=201, summary="引荐单位报送投资进度与投产情况")
 def report_progress(project_id: str, body: ReportProgress, uow: UowDep, idempotency: IdempotencyDep,
-                    principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
+                    principal: EnterpriseDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.report_progress(uow, principal, project_id, body), status_code=201)
 
 
 @internal.post("/{project_id}/report-requests", response_model=ReferralProjectPublic, status_code=201,
                summary="(workflow) 年度提醒报送投资进度")
 def request_report(project_id: str, body: ReportRequest, uow: UowDep, idempotency: IdempotencyDep,
-                   principal: Principal = require_roles("workflow")):  # type: ignore[no-untyped-def]
+                   principal: WorkflowDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.request_report(uow, project_id, body.reason), status_code=201)

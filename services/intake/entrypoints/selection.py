@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import JSONResponse
 
 from infra import exports
-from infra.auth import Principal, PrincipalDep, require_roles
+from infra.auth import ChainOfficeDep, EnterpriseDep, Principal, PrincipalDep, roles_allowed
 from infra.body_limits import body_limit
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
@@ -14,7 +15,6 @@ from infra.web import UowDep
 from services.intake.service_layer import materials
 from services.intake.service_layer import selection as service
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
-from services.intake.service_layer.selection_export import candidacy_table
 from services.intake.service_layer.selection import (
     CandidacyPublic,
     ListPublic,
@@ -24,13 +24,16 @@ from services.intake.service_layer.selection import (
     RoundPublic,
     SubmitList,
 )
+from services.intake.service_layer.selection_export import candidacy_table
+
+ZoneOfficeDep = Annotated[Principal, Depends(roles_allowed("city_industry_bureau", "reform_zone_committee"))]
 
 router = APIRouter(prefix="/selection", tags=["selection"], responses=ERROR_RESPONSES)
 
 
 @router.post("/rounds", response_model=RoundPublic, status_code=201, summary="(省链长办) 开启链主/链核遴选批次")
 def open_round(body: OpenRound, uow: UowDep, idempotency: IdempotencyDep,
-               principal: Principal = require_roles("province_chain_office")):  # type: ignore[no-untyped-def]
+               principal: ChainOfficeDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.open_round(uow, principal, body), status_code=201)
 
 
@@ -56,7 +59,7 @@ def export_candidacies(round_id: str, principal: PrincipalDep, uow: UowDep,
              summary="企业自荐 (自主参与): 按注册地报送设区市工信局或综改区管委会",
              openapi_extra=body_limit(materials.BODY_BYTES))
 def nominate(round_id: str, body: Nominate, uow: UowDep, idempotency: IdempotencyDep,
-             principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
+             principal: EnterpriseDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.nominate(uow, principal, round_id, body), status_code=201)
 
 
@@ -87,12 +90,12 @@ def get_timeline(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> lis
 @router.post("/candidacies/{candidacy_id}/resubmission", response_model=CandidacyPublic, status_code=201,
              summary="企业提交补正材料", openapi_extra=body_limit(materials.BODY_BYTES))
 def resubmit(candidacy_id: str, body: Resubmit, uow: UowDep, idempotency: IdempotencyDep,
-             principal: Principal = require_roles("enterprise")):  # type: ignore[no-untyped-def]
+             principal: EnterpriseDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.resubmit(uow, principal, candidacy_id, body), status_code=201)
 
 
 @router.post("/rounds/{round_id}/recommendation-lists", response_model=ListPublic, status_code=201,
              summary="(设区市工信局/综改区管委会) 报送推荐名单至省链长办, 抄送链长牵头单位")
 def submit_list(round_id: str, body: SubmitList, uow: UowDep, idempotency: IdempotencyDep,
-                principal: Principal = require_roles("city_industry_bureau", "reform_zone_committee")):  # type: ignore[no-untyped-def]
+                principal: ZoneOfficeDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.submit_list(uow, principal, round_id, body), status_code=201)

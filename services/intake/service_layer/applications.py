@@ -236,7 +236,7 @@ def public(application: Application, materials: list[MaterialRef] | None = None)
         applicant=ApplicantRef.stored(
             uscc=application.applicant_uscc,
             name=application.applicant_name,
-            kind=application.applicant_kind,  # type: ignore[arg-type]
+            kind=application.applicant_kind,
             region=application.region,
         ),
         facts=application.facts,

@@ -60,7 +60,8 @@ def on_candidate_published(uow: UnitOfWork, envelope: EventEnvelope) -> None:
             applicant=event.enterprise,
             facts={"year": event.year, "recognition_published": True, "recognition": event.kind},
         ),
-        note=f"{event.enterprise.name} 被认定为{KIND_ZH[event.kind]}（{event.chain_id}，{event.published_on.isoformat()} 公布），发起一次性认定奖励",
+        note=f"{event.enterprise.name} 被认定为{KIND_ZH[event.kind]}（{event.chain_id}，{event.published_on.isoformat()} 公布），"
+             "发起一次性认定奖励",
     )
     if event.kind != "chain_leader" or event.zone_id is None:
         return

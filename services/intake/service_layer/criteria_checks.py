@@ -12,7 +12,7 @@ from policies.criteria import CoreFacts, CriteriaResult, LeaderFacts, evaluate
 from policies.errors import FactsInvalid, PolicyError, UnknownChain
 from policies.registry import load_registry
 
-FACTS = {"chain_leader": LeaderFacts, "chain_core": CoreFacts}
+FACTS: dict[str, type[BaseModel]] = {"chain_leader": LeaderFacts, "chain_core": CoreFacts}
 FILLED_IN = ("entity_id", "chain_id")  # intake sets these from the nomination itself
 
 

@@ -42,7 +42,7 @@ class MaterialUpload(BaseModel):
     content_base64: str = Field(min_length=1, max_length=base64_size(MAX_FILE_BYTES), description="文件内容(base64)")
 
 
-Uploads = Field(default_factory=list, max_length=MAX_FILES,
+Uploads: list[MaterialUpload] = Field(default_factory=list, max_length=MAX_FILES,
                 description=f"附件: 每份不超过 {MAX_FILE_BYTES // MIB}MB, 合计不超过 {MAX_TOTAL_BYTES // MIB}MB")
 
 

@@ -21,11 +21,11 @@ from contracts.events.selection import (
     ObjectionVerified,
     PublicityOpened,
 )
-from policies.calendar import SHANGHAI
-from policies.registry import load_registry
 from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
+from policies.calendar import SHANGHAI
+from policies.registry import load_registry
 from services.intake.adapters.orm import Application, ReferralProject
 from services.intake.domain.application import ApplicationStatus, advance, request_supplement
 from services.intake.service_layer import selection
@@ -119,7 +119,8 @@ def on_stage_disbursed(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     _advance(uow, event.case_id, status)
     add_timeline(
         uow, envelope,
-        f"第 {event.sequence} 期已拨付: {format_yuan(event.amount_fen)} 元 (银行流水号 {event.bank_reference}, {event.disbursed_on.isoformat()})",
+        f"第 {event.sequence} 期已拨付: {format_yuan(event.amount_fen)} 元"
+        f" (银行流水号 {event.bank_reference}, {event.disbursed_on.isoformat()})",
         {"plan_id": event.plan_id, "stage_id": event.stage_id, "bank_reference": event.bank_reference},
     )
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StrictBool
-from sqlalchemy import false, or_
+from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import col, select
 
 from contracts.common import ApplicantRef, format_yuan
@@ -149,7 +149,7 @@ def request_report(uow: UnitOfWork, project_id: str, reason: str) -> ReferralPro
     return public(uow, project)
 
 
-def visible(principal: Principal):  # type: ignore[no-untyped-def]
+def visible(principal: Principal) -> ColumnElement[bool] | None:
     if principal.role in ("auditor", "workflow"):
         return None
     if principal.role == "enterprise":

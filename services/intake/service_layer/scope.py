@@ -1,7 +1,7 @@
 """Which applications a caller may see. Another scope's object is simply not found (404)."""
 from __future__ import annotations
 
-from sqlalchemy import false
+from sqlalchemy import ColumnElement, false
 from sqlmodel import col
 
 from infra.auth import Principal
@@ -13,7 +13,7 @@ SEE_ALL = frozenset({"auditor", "workflow"})  # read scope; admin manages refere
 REGIONAL = frozenset({"city_industry_bureau", "city_science_bureau", "city_department", "city_finance_bureau", "county_finance"})
 
 
-def application_filter(principal: Principal):  # type: ignore[no-untyped-def]
+def application_filter(principal: Principal) -> ColumnElement[bool] | None:
     if principal.role in SEE_ALL:
         return None
     if principal.role in ("enterprise", "zone_committee"):

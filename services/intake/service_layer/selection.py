@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
-from sqlalchemy import and_, false
+from sqlalchemy import ColumnElement, and_, false
 from sqlmodel import col, select
 
 from contracts.common import ApplicantRef
@@ -21,8 +21,8 @@ from contracts.events.selection import (
     CandidacyRef,
     CandidacyResubmitted,
     CandidateNominated,
-    RecommendationListSubmitted,
     MaterialRef,
+    RecommendationListSubmitted,
     SelectionKind,
     SelectionRoundOpened,
 )
@@ -31,7 +31,7 @@ from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from policies.calendar import SHANGHAI
-from policies.criteria import evaluate
+from policies.criteria import Kind, evaluate
 from policies.errors import PolicyError, UnknownChain
 from policies.registry import load_registry
 from policies.text import Note
@@ -293,7 +293,8 @@ def submit_list(uow: UnitOfWork, principal: Principal, round_id: str, command: S
         uow.session.add(TimelineEntry(
             case_id=candidacy.id, event_id=str(envelope.id), event_type=envelope.type, occurred_at=envelope.occurred_at,
             actor=principal.subject, role=principal.role, organisation=principal.organisation,
-            summary=f"{load_registry().organisation_zh(principal.organisation)} 报送推荐名单（{len(listed)}家）至省链长办，抄送链长牵头单位", details={}))
+            summary=f"{load_registry().organisation_zh(principal.organisation)} 报送推荐名单（{len(listed)}家）至省链长办，"
+                    "抄送链长牵头单位", details={}))
     uow.audit("selection.list.submit", "selection_round", round_id,
               after={"organisation": principal.organisation, "candidacy_ids": [c.id for c in listed], "note": command.note})
     return ListPublic(round_id=round_id, organisation=principal.organisation, candidacy_ids=[c.id for c in listed],
@@ -305,14 +306,15 @@ def precheck(kind: str, chain_id: str, uscc: str, facts: dict[str, Any]) -> dict
     chain = load_registry().chain(chain_id)
     clean = {k: v for k, v in facts.items() if k not in ("entity_id", "chain_id")}
     try:
-        return evaluate(kind, chain, {**clean, "entity_id": uscc, "chain_id": chain_id}).model_dump(mode="json")  # type: ignore[arg-type]
+        criteria = cast(Kind, kind)  # rounds are opened with a SelectionKind; the column stores it as text
+        return evaluate(criteria, chain, {**clean, "entity_id": uscc, "chain_id": chain_id}).model_dump(mode="json")
     except PolicyError as error:
         return {"overall": "needs_review", "overall_zh": "需人工核查", "error_zh": error.message}
     except (ValueError, TypeError) as error:
         return {"overall": "needs_review", "overall_zh": "需人工核查", "error_zh": str(error)[:500]}
 
 
-def visible(principal: Principal):  # type: ignore[no-untyped-def]
+def visible(principal: Principal) -> ColumnElement[bool] | None:
     if principal.role in SEE_ALL:
         return None
     if principal.role == "enterprise":
@@ -354,7 +356,7 @@ def list_candidacies(uow: UnitOfWork, principal: Principal, *, round_id: str | N
 
 def reference(candidacy: Candidacy) -> CandidacyRef:
     return CandidacyRef(
-        candidacy_id=candidacy.id, round_id=candidacy.round_id, kind=candidacy.kind,  # type: ignore[arg-type]
+        candidacy_id=candidacy.id, round_id=candidacy.round_id, kind=candidacy.kind,
         chain_id=candidacy.chain_id, enterprise=_enterprise(candidacy), zone_id=candidacy.zone_id,
         assignee_role=candidacy.assignee_role, assignee_org=candidacy.assignee_org, facts=candidacy.facts,
         precheck=candidacy.precheck,
@@ -365,7 +367,7 @@ def public(uow: UnitOfWork, candidacy: Candidacy) -> CandidacyPublic:
     rows = uow.session.exec(select(CandidacyMaterial).where(CandidacyMaterial.candidacy_id == candidacy.id)
                             .order_by(col(CandidacyMaterial.uploaded_at), col(CandidacyMaterial.id)))
     return CandidacyPublic(
-        id=candidacy.id, round_id=candidacy.round_id, kind=candidacy.kind,  # type: ignore[arg-type]
+        id=candidacy.id, round_id=candidacy.round_id, kind=candidacy.kind,
         chain_id=candidacy.chain_id, enterprise=_enterprise(candidacy), in_reform_zone=candidacy.in_reform_zone,
         zone_id=candidacy.zone_id, assignee_role=candidacy.assignee_role, assignee_org=candidacy.assignee_org,
         facts=candidacy.facts, precheck=candidacy.precheck, status=candidacy.status,

@@ -35,7 +35,8 @@ def candidacy_table(uow: UnitOfWork, principal: Principal, round_id: str) -> Tab
 def _row(number: int, candidacy: Candidacy, registry: Registry) -> list[object]:
     place = registry.region_zh("reform_zone") if candidacy.in_reform_zone else registry.region_zh(candidacy.region)
     return [number, candidacy.id, candidacy.enterprise_name, candidacy.enterprise_uscc, place,
-            chain.name_zh if (chain := registry.chains.get(candidacy.chain_id)) else candidacy.chain_id, KIND_ZH.get(candidacy.kind, candidacy.kind),
+            chain.name_zh if (chain := registry.chains.get(candidacy.chain_id)) else candidacy.chain_id,
+            KIND_ZH.get(candidacy.kind, candidacy.kind),
             (candidacy.precheck or {}).get("overall_zh", ""), STATUS_ZH.get(candidacy.status, candidacy.status),
             registry.organisation_zh(candidacy.assignee_org),
             beijing_minute(candidacy.nominated_at), beijing_minute(candidacy.updated_at)]
