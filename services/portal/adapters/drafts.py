@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infra.clock import utcnow
@@ -56,7 +57,7 @@ class DraftStore:
                      [StoredFile(f.id, Upload(f.filename, f.content_type, f.content)) for f in files])
 
     def save(self, organisation: str, saved_by: str, draft_id: str, *, kind: str, target: str, values: dict[str, Any],
-             files: list[Upload], remove: set[int] = frozenset()) -> Draft:  # type: ignore[assignment]
+             files: list[Upload], remove: AbstractSet[int] = frozenset()) -> Draft:
         """Create or update the draft with these values; add the files it does not hold yet, drop `remove`."""
         now = utcnow()
         encoded = json.dumps(values, ensure_ascii=False)
@@ -100,7 +101,7 @@ class DraftStore:
         return True
 
     @staticmethod
-    def _files(conn, draft_id: str, files: list[Upload], remove: set[int], now: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+    def _files(conn: Connection, draft_id: str, files: list[Upload], remove: AbstractSet[int], now: dt.datetime) -> None:
         if remove:
             conn.execute(delete(draft_files).where(draft_files.c.draft_id == draft_id, draft_files.c.id.in_(remove)))
         held = {r.sha256 for r in conn.execute(select(draft_files.c.sha256).where(draft_files.c.draft_id == draft_id))}
@@ -117,13 +118,13 @@ class DraftStore:
                 pass
 
     @staticmethod
-    def _exists(conn, draft_id: str) -> bool:  # type: ignore[no-untyped-def]
+    def _exists(conn: Connection, draft_id: str) -> bool:
         return conn.execute(select(drafts.c.id).where(drafts.c.id == draft_id)).first() is not None
 
     @staticmethod
-    def _owned(conn, organisation: str, draft_id: str) -> bool:  # type: ignore[no-untyped-def]
+    def _owned(conn: Connection, organisation: str, draft_id: str) -> bool:
         return conn.execute(select(drafts.c.id).where(_mine(organisation, draft_id))).first() is not None
 
 
-def _mine(organisation: str, draft_id: str):  # type: ignore[no-untyped-def]
+def _mine(organisation: str, draft_id: str) -> ColumnElement[bool]:
     return and_(drafts.c.id == draft_id, drafts.c.organisation == organisation)

@@ -23,7 +23,7 @@ class Publicity(PublicityState):
     year: int
     status_label: str
     working_days: int
-    entries: list[PublicityEntry] = []
+    entries: list[PublicityEntry] = []  # type: ignore[assignment]  # pydantic re-declares the field with the labels people read
 
 
 class ObjectionReceipt(BaseModel):

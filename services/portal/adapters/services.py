@@ -78,10 +78,10 @@ class ServiceClients:
             raise ServiceUnavailable(service, f"HTTP {response.status_code}")
         if response.status_code >= 400:
             try:
-                error = ErrorResponse.model_validate(response.json())
+                refusal = ErrorResponse.model_validate(response.json())
             except ValueError:
-                error = ErrorResponse(code="http_error", message=f"请求未被受理 (HTTP {response.status_code})")
-            raise ServiceRefused(service, response.status_code, error)
+                refusal = ErrorResponse(code="http_error", message=f"请求未被受理 (HTTP {response.status_code})")
+            raise ServiceRefused(service, response.status_code, refusal)
         return response
 
     def close(self) -> None:

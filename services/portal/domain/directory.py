@@ -61,7 +61,7 @@ class DirectoryEntry(BaseModel):
     chains: tuple[str, ...] = ()
 
     @model_validator(mode="after")
-    def _enterprise_signs_in_with_its_uscc(self) -> "DirectoryEntry":
+    def _enterprise_signs_in_with_its_uscc(self) -> DirectoryEntry:
         if self.role == "workflow":
             raise ValueError("the workflow role is the worker's, never a person's")
         if self.role == "enterprise":
@@ -96,14 +96,14 @@ class Directory:
             self._by_subject[entry.subject] = entry
 
     @classmethod
-    def from_mapping(cls, document: Mapping[str, Any]) -> "Directory":
+    def from_mapping(cls, document: Mapping[str, Any]) -> Directory:
         try:
             return cls(DirectoryEntry.model_validate(item) for item in document.get("users") or [])
         except ValueError as error:
             raise DirectoryInvalid(str(error)) from error
 
     @classmethod
-    def from_file(cls, path: Path) -> "Directory":
+    def from_file(cls, path: Path) -> Directory:
         return cls.from_mapping(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
 
     def find(self, subject: str) -> DirectoryEntry | None:

@@ -205,7 +205,7 @@ def _row(f: FormField, line: str, number: int) -> dict[str, Any]:
         names = "、".join(c.label for c in f.columns)
         raise ValueError(f"第{number}行应有{len(f.columns)}项（{names}），用空格或“，”分隔")
     row: dict[str, Any] = {}
-    for column, cell in zip(f.columns, cells):
+    for column, cell in zip(f.columns, cells, strict=True):
         row[column.name] = _cell(column, cell, number)
     return row
 

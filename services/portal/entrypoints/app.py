@@ -3,6 +3,7 @@ key, the OIDC client, the service clients, the pages and the middleware around t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +32,25 @@ from services.portal.adapters.orm import infra_tables, metadata
 from services.portal.adapters.services import ServiceClients, ServiceUnavailable
 from services.portal.adapters.sessions import SessionStore
 from services.portal.domain.directory import Directory
-from services.portal.entrypoints import auth, home, public, system
-from services.portal.entrypoints import applications, cockpit, nominations, policies, referrals
-from services.portal.entrypoints import finance
-from services.portal.entrypoints import admin, chain_office, officials
-from services.portal.entrypoints.workspaces import WorkspaceRefused
+from services.portal.entrypoints import (
+    admin,
+    applications,
+    auth,
+    chain_office,
+    cockpit,
+    finance,
+    home,
+    nominations,
+    officials,
+    policies,
+    public,
+    referrals,
+    system,
+)
 from services.portal.entrypoints.forms import NotAnEnterprise
 from services.portal.entrypoints.pages import SignInRequired, error_page
 from services.portal.entrypoints.security import CsrfRefused, SecurityHeadersMiddleware, SessionMiddleware, session_expired, verify_csrf
+from services.portal.entrypoints.workspaces import WorkspaceRefused
 
 log = structlog.get_logger(__name__)
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -88,7 +100,7 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     portal = build_portal(runtime)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(SERVICE, runtime.settings.log_level, runtime.settings.log_json)
         log.info("service_started", service=SERVICE, users=len(portal.directory.entries()))
         try:

@@ -39,7 +39,8 @@ async def callback(request: Request) -> Response:
     try:
         token = await portal.oidc.authorize_access_token(request)
     except (OAuthError, ValueError, KeyError) as error:
-        return error_page(request, 400, "登录未完成", f"身份认证未通过或已失效，请重新登录。（{getattr(error, 'error', '') or type(error).__name__}）")
+        reason = getattr(error, "error", "") or type(error).__name__
+        return error_page(request, 400, "登录未完成", f"身份认证未通过或已失效，请重新登录。（{reason}）")
     claims = token.get("userinfo")
     if not claims:
         return error_page(request, 400, "登录未完成", "身份认证服务未返回有效的身份令牌，请重新登录。")

@@ -14,8 +14,8 @@ from contracts.common import format_yuan
 from infra.exports import beijing_minute
 from services.portal.domain.directory import DirectoryEntry
 from services.portal.domain.navigation import navigation
-from services.portal.service_layer.signin import signed_in_user
 from services.portal.entrypoints.security import csrf_token, session_of
+from services.portal.service_layer.signin import signed_in_user
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

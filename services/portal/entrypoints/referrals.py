@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
+from services.portal.domain.directory import DirectoryEntry
 from services.portal.entrypoints.forms import EnterpriseDep, or_not_found, portal_of
 from services.portal.entrypoints.pages import render
 from services.portal.service_layer import referrals as service
@@ -22,7 +23,7 @@ def _to_project(project_id: str, flash: str) -> RedirectResponse:
     return RedirectResponse(f"/enterprise/referrals/{quote(project_id, safe='')}?done={flash}", status_code=303)
 
 
-def _list(request: Request, user, form: Form, status_code: int = 200, flash: str | None = None) -> Response:  # type: ignore[no-untyped-def]
+def _list(request: Request, user: DirectoryEntry, form: Form, status_code: int = 200, flash: str | None = None) -> Response:
     projects = service.my_projects(portal_of(request).clients, user)
     return render(request, "enterprise/referrals.html", status_code=status_code, projects=projects, form=form,
                   chains=service.chains(), flash=flash)
