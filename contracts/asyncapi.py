@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.envelope import EventEnvelope
-from contracts.registry import all_events
+from contracts.registry import all_events, spec_of
 from contracts.topology import TOPOLOGY
 
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -31,7 +31,7 @@ def build() -> dict[str, Any]:
         schemas[model.__name__] = payload_schema
         messages[name] = {
             "name": event_type,
-            "title": model.event_summary,  # type: ignore[attr-defined]
+            "title": spec_of(model).summary,
             "contentType": "application/json",
             "payload": {
                 "allOf": [

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from contracts.registry import payload_model
+from contracts.registry import payload_model, spec_of
 
 
 class Actor(BaseModel):
@@ -57,7 +57,8 @@ class EventEnvelope(BaseModel):
         causation_id: str | None = None,
         actor: Actor = SYSTEM_ACTOR,
     ) -> EventEnvelope:
-        event_type, version = payload.event_type, payload.event_version  # type: ignore[attr-defined]
+        spec = spec_of(type(payload))
+        event_type, version = spec.event_type, spec.version
         return cls(
             type=event_type,
             version=version,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import BaseModel
@@ -9,6 +10,16 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=type[BaseModel])
 
 _EVENTS: dict[tuple[str, int], type[BaseModel]] = {}
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    event_type: str
+    version: int
+    summary: str
+
+
+_SPECS: dict[type[BaseModel], EventSpec] = {}
 
 
 class UnknownEventType(LookupError):
@@ -25,13 +36,19 @@ def event(event_type: str, version: int = 1, *, summary: str) -> Callable[[M], M
         key = (event_type, version)
         if key in _EVENTS and _EVENTS[key] is not model:
             raise ValueError(f"event {key} registered twice")
-        model.event_type = event_type  # type: ignore[attr-defined]
-        model.event_version = version  # type: ignore[attr-defined]
-        model.event_summary = summary  # type: ignore[attr-defined]
+        _SPECS[model] = EventSpec(event_type, version, summary)
         _EVENTS[key] = model
         return model
 
     return register
+
+
+def spec_of(payload: type[BaseModel]) -> EventSpec:
+    """The type, version and summary a payload model (or the model it extends) was registered with."""
+    for model in payload.__mro__:
+        if model in _SPECS:
+            return _SPECS[model]
+    raise LookupError(f"{payload.__name__} is not an event payload (no @event)")
 
 
 def payload_model(event_type: str, version: int = 1) -> type[BaseModel]:

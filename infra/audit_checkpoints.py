@@ -22,6 +22,7 @@ from sqlalchemy import Connection, select, update
 
 from contracts.envelope import Actor, EventEnvelope
 from contracts.events.audit import CHECKPOINT_EVENTS, AuditCheckpoint
+from contracts.registry import spec_of
 from infra import outbox
 from infra.audit import Checkpoint, Record
 from infra.clock import utcnow
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-EVENT_TYPES = {model.event_type: service for service, model in CHECKPOINT_EVENTS.items()}  # type: ignore[attr-defined]
+EVENT_TYPES = {spec_of(model).event_type: service for service, model in CHECKPOINT_EVENTS.items()}
 APPLIED = frozenset(f"apply:{event_type}" for event_type in EVENT_TYPES)  # the keeper's audit action
 
 
