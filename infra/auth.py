@@ -182,11 +182,6 @@ def roles_allowed(*roles: str) -> Callable[[Principal], Principal]:
     return dependency
 
 
-def require_roles(*roles: str) -> Any:
-    """Superseded by the typed aliases (`principal: WorkflowDep`); kept until the services' routes use them."""
-    return Depends(roles_allowed(*roles))
-
-
 AdminDep = Annotated[Principal, Depends(roles_allowed("admin"))]
 ChainOfficeDep = Annotated[Principal, Depends(roles_allowed("province_chain_office"))]
 EnterpriseDep = Annotated[Principal, Depends(roles_allowed("enterprise"))]
