@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 import jwt
 from fastapi import Depends, Request
@@ -46,7 +46,7 @@ Role = Literal[
     "admin",
     "workflow",
 ]
-ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
+ROLES: tuple[str, ...] = get_args(Role)
 
 
 class Principal(BaseModel):

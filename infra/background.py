@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
@@ -44,7 +45,7 @@ class BackgroundWorkers:
                 self.running_consumers.append(consumer)
                 self._spawn(f"consumer-{binding.queue.name}", consumer.run, self.stop)
 
-    def _spawn(self, name: str, target, *args) -> None:  # type: ignore[no-untyped-def]
+    def _spawn(self, name: str, target: Callable[..., object], *args: object) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
         thread.start()
         self.threads.append(thread)

@@ -108,7 +108,8 @@ class Consumer:
             channel.basic_qos(prefetch_count=self.prefetch)
             session = _Session(connection, channel, stop)
 
-            def on_message(ch, method, properties, body):  # type: ignore[no-untyped-def]
+            def on_message(ch: BlockingChannel, method: pika.spec.Basic.Deliver, properties: pika.BasicProperties,
+                           body: bytes) -> None:
                 worker.submit(self._handle, session, method.delivery_tag, properties, body)
 
             channel.basic_consume(self.queue.name, on_message)
@@ -196,16 +197,16 @@ def _delivery_count(properties: pika.BasicProperties) -> int:
     return int(headers.get("x-delivery-count", 0))
 
 
-def _ack(channel, delivery_tag) -> None:  # type: ignore[no-untyped-def]
+def _ack(channel: BlockingChannel, delivery_tag: int) -> None:
     if channel.is_open:
         channel.basic_ack(delivery_tag)
 
 
-def _nack(channel, delivery_tag) -> None:  # type: ignore[no-untyped-def]
+def _nack(channel: BlockingChannel, delivery_tag: int) -> None:
     if channel.is_open:
         channel.basic_nack(delivery_tag, requeue=True)
 
 
-def _dead_letter(channel, delivery_tag) -> None:  # type: ignore[no-untyped-def]
+def _dead_letter(channel: BlockingChannel, delivery_tag: int) -> None:
     if channel.is_open:
         channel.basic_reject(delivery_tag, requeue=False)

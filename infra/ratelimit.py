@@ -12,7 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from fastapi import Depends, Request
+from fastapi import Request, params
 
 from infra.errors import DomainError
 
@@ -46,14 +46,19 @@ class RateLimiter:
             return wait
 
 
-def rate_limited(name: str, per_minute: int, burst: int | None = None):  # type: ignore[no-untyped-def]
-    limiter = RateLimiter(per_minute, burst)
+class _ClientLimit:
+    """The dependency: each client address may call `name` at the limiter's rate (its buckets in `limiter`)."""
 
-    def dependency(request: Request) -> None:
+    def __init__(self, name: str, limiter: RateLimiter) -> None:
+        self.name = name
+        self.limiter = limiter
+
+    def __call__(self, request: Request) -> None:
         client = request.client.host if request.client else "unknown"
-        wait = limiter.allow(f"{name}:{client}")
+        wait = self.limiter.allow(f"{self.name}:{client}")
         if wait:
             raise TooManyRequests("请求过于频繁, 请稍后再试", retry_after_seconds=round(wait, 1))
 
-    dependency.limiter = limiter  # type: ignore[attr-defined]
-    return Depends(dependency)
+
+def rate_limited(name: str, per_minute: int, burst: int | None = None) -> params.Depends:
+    return params.Depends(_ClientLimit(name, RateLimiter(per_minute, burst)))

@@ -7,6 +7,7 @@ creates them next to its domain tables and the services never share a table.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import (
@@ -22,6 +23,9 @@ from sqlalchemy import (
 )
 
 from infra.types import UtcDateTime
+
+if TYPE_CHECKING:
+    from alembic.operations import Operations
 
 ID = String(64)
 
@@ -138,7 +142,7 @@ def _drop_append_only_sql(dialect: str, table: str, function: str) -> list[str]:
     return []
 
 
-def make_audit_log_append_only(op) -> None:  # type: ignore[no-untyped-def]
+def make_audit_log_append_only(op: Operations) -> None:
     """For a service migration: seed the chain head (so appenders always find a row to lock)
     and install the triggers for the connected dialect."""
     op.execute("INSERT INTO audit_head (id, last_seq, last_hash) SELECT 1, 0, '" + "0" * 64 + "' "
@@ -147,12 +151,12 @@ def make_audit_log_append_only(op) -> None:  # type: ignore[no-untyped-def]
         op.execute(statement)
 
 
-def drop_audit_log_append_only(op) -> None:  # type: ignore[no-untyped-def]
+def drop_audit_log_append_only(op: Operations) -> None:
     for statement in _drop_append_only_sql(op.get_bind().dialect.name, "audit_log", "duixian_audit_append_only"):
         op.execute(statement)
 
 
-def scope_idempotency_keys_by_organisation_and_route(op) -> None:  # type: ignore[no-untyped-def]
+def scope_idempotency_keys_by_organisation_and_route(op: Operations) -> None:
     """For a service migration: idempotency keys were scoped by subject alone; now by (organisation,
     subject, route). Stored rows name neither: the worker's (subject duixian-worker) belong to its
     organisation `duixian`, so an activity retried across the upgrade still finds its response; a
@@ -170,7 +174,7 @@ def scope_idempotency_keys_by_organisation_and_route(op) -> None:  # type: ignor
         batch.alter_column("route", server_default=None, existing_type=String(255), existing_nullable=False)
 
 
-def unscope_idempotency_keys(op) -> None:  # type: ignore[no-untyped-def]
+def unscope_idempotency_keys(op: Operations) -> None:
     """Back to keys per subject: of rows sharing (subject, key) one is kept (the first by organisation, route)."""
     op.execute(
         "DELETE FROM idempotency_keys WHERE EXISTS (SELECT 1 FROM idempotency_keys AS other "
@@ -186,17 +190,17 @@ def unscope_idempotency_keys(op) -> None:  # type: ignore[no-untyped-def]
         batch.create_primary_key("pk_idempotency_keys", ["scope", "key"])
 
 
-def make_append_only(op, table: str) -> None:  # type: ignore[no-untyped-def]
+def make_append_only(op: Operations, table: str) -> None:
     for statement in _append_only_sql(op.get_bind().dialect.name, table, f"duixian_{table}_append_only"):
         op.execute(statement)
 
 
-def drop_append_only(op, table: str) -> None:  # type: ignore[no-untyped-def]
+def drop_append_only(op: Operations, table: str) -> None:
     for statement in _drop_append_only_sql(op.get_bind().dialect.name, table, f"duixian_{table}_append_only"):
         op.execute(statement)
 
 
-def key_the_audit_chain(op) -> None:  # type: ignore[no-untyped-def]
+def key_the_audit_chain(op: Operations) -> None:
     """For each service's migration (the same step in all three histories): `audit_log.key_id` names the key
     that signed a record (records already written keep NULL and verify as the plain SHA-256 chain they are);
     `audit_head.keyed_from_seq` is set by the first keyed append (so what an old replica writes during a rollout
@@ -223,7 +227,7 @@ def key_the_audit_chain(op) -> None:  # type: ignore[no-untyped-def]
     make_append_only(op, "audit_checkpoints")
 
 
-def unkey_the_audit_chain(op) -> None:  # type: ignore[no-untyped-def]
+def unkey_the_audit_chain(op: Operations) -> None:
     drop_append_only(op, "audit_checkpoints")
     drop_audit_log_append_only(op)  # SQLite rebuilds the table to drop a column: the triggers go with it
     with op.batch_alter_table("audit_log", schema=None) as batch_op:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated
 
@@ -54,7 +54,7 @@ def create_service_app(
     workers = BackgroundWorkers(runtime, list(consumers))
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(runtime.name, runtime.settings.log_level, runtime.settings.log_json)
         with metrics_served(runtime.settings.serve_host, runtime.settings.metrics_port) as app.state.metrics_port:
             workers.start()
@@ -80,7 +80,7 @@ def create_service_app(
 
 def _add_middleware(app: FastAPI, service: str) -> None:
     @app.middleware("http")
-    async def request_context(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
         request.state.request_id = request_id[:64]
         structlog.contextvars.bind_contextvars(request_id=request.state.request_id)

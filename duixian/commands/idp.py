@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import jinja2
@@ -16,10 +17,13 @@ import uvicorn
 from infra.settings import get_settings
 from services.portal.domain.directory import Directory
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "idp_templates"
 
 
-def provider_app(directory: Directory):  # type: ignore[no-untyped-def]
+def provider_app(directory: Directory) -> Flask:
     import oidc_provider_mock
 
     users = [oidc_provider_mock.User(sub=entry.subject, claims={"name": entry.name}) for entry in directory.entries()]
