@@ -35,7 +35,7 @@ class People:
     def of(cls, system: SystemUnderTest, applicants: int = 1) -> People:
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
 
-        def client(service: str, role: str, organisation: str, **claims) -> httpx.AsyncClient:  # type: ignore[no-untyped-def]
+        def client(service: str, role: str, organisation: str, **claims: str) -> httpx.AsyncClient:
             token = system.token(role, organisation, **claims)
             return httpx.AsyncClient(base_url=system.url(service), headers={"Authorization": f"Bearer {token}"},
                                      timeout=60, limits=limits)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import col
 from temporalio.api.enums.v1 import EventType
+from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import Client
 
 from benchmarks.system.figures import Report, percentile
@@ -24,6 +25,7 @@ from benchmarks.system.journeys import DEPARTMENTS, People
 from benchmarks.system.stack import Stack
 from duixian.services import entrypoint
 from infra.db import open_database
+from infra.runtime import ServiceRuntime
 from services.review.adapters.orm import Task
 from workflows.temporal import connect
 
@@ -103,7 +105,7 @@ async def hops(stack: Stack, results: list[dict], hop: Hop) -> list[tuple[str, f
     return sorted(medians, key=lambda item: item[1])
 
 
-async def _steps(source, review, client: Client, result: dict, hop: Hop) -> list[tuple[str, float]]:  # type: ignore[no-untyped-def]
+async def _steps(source: ServiceRuntime, review: ServiceRuntime, client: Client, result: dict, hop: Hop) -> list[tuple[str, float]]:
     outbox = source.tables.outbox
     with source.db.engine.connect() as conn:
         event = conn.execute(select(outbox.c.created_at, outbox.c.published_at).where(
@@ -133,7 +135,7 @@ async def _steps(source, review, client: Client, result: dict, hop: Hop) -> list
     return steps
 
 
-def _activity_of(item, activities: dict[int, str]) -> str:  # type: ignore[no-untyped-def]
+def _activity_of(item: HistoryEvent, activities: dict[int, str]) -> str:
     if item.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
         return activities[item.event_id]
     if item.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:

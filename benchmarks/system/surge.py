@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import httpx
@@ -48,7 +49,7 @@ class Baseline:
         self.process.wait(30)
 
 
-def duixian_requests(stack: Stack, clients: int):  # type: ignore[no-untyped-def]
+def duixian_requests(stack: Stack, clients: int) -> Callable[[int], tuple[dict, dict[str, str]]]:
     assert stack.system is not None
     enterprises = [(uscc, f"Bearer {stack.system.token('enterprise', uscc, region='140400')}")
                    for uscc in (make_uscc() for _ in range(clients))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from temporalio import activity, workflow
@@ -20,7 +21,7 @@ STEPS = ("policies.review_route", "review.open_task", "decision", "payout.prior_
          "payout.open_plan")
 
 
-def _stand_in(name: str):  # type: ignore[no-untyped-def]
+def _stand_in(name: str) -> Callable[[str], Awaitable[str]]:
     @activity.defn(name=name)
     async def stand_in(argument: str) -> str:
         return argument
