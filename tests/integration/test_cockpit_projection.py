@@ -15,7 +15,7 @@ from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
 from contracts.events.payout import PayoutPlanOpened, PayoutStageApproved, PayoutStageDisbursed, StageRef
 from contracts.events.review import DecisionRecorded, TaskOpened
-from contracts.events.selection import CandidatePublished, CandidateNominated, CandidacyRef
+from contracts.events.selection import CandidacyRef, CandidateNominated, CandidatePublished
 from contracts.topology import topology
 from infra import migrations
 from policies.calendar import WorkingDayCalendar
@@ -77,7 +77,8 @@ def one_case(case_id: str, applicant: ApplicantRef) -> list[EventEnvelope]:
 def selection(applicant: ApplicantRef) -> list[EventEnvelope]:
     candidacy = CandidacyRef(candidacy_id="CAND-1", round_id="SEL-1", kind="chain_leader", chain_id="cz_photovoltaic",
                              enterprise=applicant, assignee_role="city_industry_bureau", assignee_org="140400.city_industry_bureau")
-    return [envelope(CandidateNominated(candidacy=candidacy, nominated_at=beijing("2025-06-02")), "CAND-1", beijing("2025-06-02"), "intake"),
+    return [envelope(CandidateNominated(candidacy=candidacy, nominated_at=beijing("2025-06-02")), "CAND-1", beijing("2025-06-02"),
+                     "intake"),
             envelope(CandidatePublished(round_id="SEL-1", candidacy_id="CAND-1", kind="chain_leader", chain_id="cz_photovoltaic",
                                         enterprise=applicant, year=2025, published_on=dt.date(2025, 6, 20)),
                      "CAND-1", beijing("2025-06-20"), "review")]
@@ -94,7 +95,7 @@ class CockpitProcess:
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.consumer.run, args=(self.stop,), daemon=True)
 
-    def __enter__(self) -> "CockpitProcess":
+    def __enter__(self) -> CockpitProcess:
         self.thread.start()
         eventually(self.consumer.ready.is_set, what="the cockpit consumer to subscribe")
         return self

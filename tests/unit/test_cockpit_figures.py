@@ -8,8 +8,17 @@ import pytest
 
 from policies.calendar import SHANGHAI, WorkingDayCalendar
 from services.portal.domain.charts import bar_chart
-from services.portal.domain.cockpit import (CandidacyFacts, CaseFacts, StepFacts, case_status, funnel, median, p90,
-                                            step_figures, working_days_taken)
+from services.portal.domain.cockpit import (
+    CandidacyFacts,
+    CaseFacts,
+    StepFacts,
+    case_status,
+    funnel,
+    median,
+    p90,
+    step_figures,
+    working_days_taken,
+)
 from services.portal.service_layer.cockpit import Period
 
 

@@ -206,5 +206,5 @@ def load_cost_share(body: finance.LoadCostShare, uow: UowDep, idempotency: Idemp
 
 
 @finance_router.get("/cost-shares", response_model=list[finance.CostSharePublic], summary="已载入的市县分担比例")
-def list_cost_shares(uow: UowDep, principal: Principal = require_roles(*FINANCE_READERS)) -> list[finance.CostSharePublic]:
+def list_cost_shares(uow: UowDep, principal: FinanceReaderDep) -> list[finance.CostSharePublic]:
     return finance.cost_shares(uow, principal)

@@ -45,7 +45,8 @@ def public(plan: PayoutPlan, stage: PayoutStage) -> PayoutStagePublic:
         clause_id=stage.clause_id or plan.clause_id, recipient=recipient_of(plan), amount_fen=stage.amount_fen,
         status=stage.status, plan_status=plan.status, benefit_id=stage.benefit_id, entity_id=stage.entity_id,
         project_id=stage.project_id, year=stage.year, funding=[(f, a) for f, a in stage.funding],
-        finance_department_zh="、".join(departments), prepared_by=stage.prepared_by, prepared_at=stage.prepared_at, approved_by=stage.approved_by,
+        finance_department_zh="、".join(departments), prepared_by=stage.prepared_by, prepared_at=stage.prepared_at,
+        approved_by=stage.approved_by,
         approved_at=stage.approved_at, bank_reference=stage.bank_reference, disbursed_on=stage.disbursed_on,
         failure_reason=stage.failure_reason, attempts=stage.attempts, clawback_reason=stage.clawback_reason,
         recovered_fen=stage.recovered_fen)

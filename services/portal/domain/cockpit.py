@@ -134,10 +134,10 @@ def step_figures(calendar: WorkingDayCalendar, steps: Iterable[StepFacts], now: 
     for (kind, organisation), members in sorted(groups.items()):
         days, uncounted = [], 0
         for step in members:
-            if step.decided_at is None:
+            if step.opened_at is None or step.decided_at is None:  # opened_at: always set in `groups`
                 continue
             try:
-                days.append(working_days_taken(calendar, step.opened_at, step.decided_at))  # type: ignore[arg-type]
+                days.append(working_days_taken(calendar, step.opened_at, step.decided_at))
             except CalendarUnavailable:
                 uncounted += 1
         decided = sum(1 for s in members if s.decided_at is not None)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import Depends, Request
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -101,7 +100,7 @@ async def monthly_report(request: Request, user: CockpitDep, month: str | None =
     return exports.workbook_attachment(report(board), f"cockpit-{period.first:%Y-%m}")
 
 
-def install(app) -> None:  # type: ignore[no-untyped-def]
+def install(app: FastAPI) -> None:
     """The cockpit's router and its refusal page (another workspace's user: 403 in Chinese)."""
     app.include_router(router)
 

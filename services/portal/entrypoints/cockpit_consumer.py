@@ -11,6 +11,7 @@ import structlog
 from contracts.topology import PORTAL_COCKPIT
 from infra.consumer import Consumer
 from infra.logging import configure_logging
+from infra.runtime import ServiceRuntime
 from infra.settings import Settings
 from services.portal.entrypoints.app import build_runtime
 from services.portal.service_layer.cockpit_projection import CockpitProjection
@@ -18,7 +19,7 @@ from services.portal.service_layer.cockpit_projection import CockpitProjection
 log = structlog.get_logger(__name__)
 
 
-def consumer(settings: Settings) -> tuple[Consumer, object]:
+def consumer(settings: Settings) -> tuple[Consumer, ServiceRuntime]:
     """The consumer and the runtime (database) it writes to."""
     runtime = build_runtime(settings)
     queue = runtime.topology.queue(PORTAL_COCKPIT.key)
@@ -38,5 +39,5 @@ def run(settings: Settings) -> None:
     while not stop.wait(0.5):
         pass
     thread.join(10)
-    runtime.db.dispose()  # type: ignore[attr-defined]
+    runtime.db.dispose()
     log.info("cockpit_stopped")

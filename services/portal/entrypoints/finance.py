@@ -3,7 +3,8 @@ register as files, 预算执行, a recipient's history, budgets and cost shares.
 (市财政局, 县财政, 审计) uses them; auditors read, the bureaus act."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
@@ -11,11 +12,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from services.portal.adapters import finance as payout
+from services.portal.adapters.services import ServiceClients
 from services.portal.domain.directory import DirectoryEntry
 from services.portal.entrypoints.forms import or_not_found, portal_of
 from services.portal.entrypoints.pages import error_page, render, require_user
 from services.portal.service_layer import finance_stages as stages
 from services.portal.service_layer import finance_views as views
+
+T = TypeVar("T")
 
 router = APIRouter(prefix="/finance")
 FileFormat = Literal["xlsx", "csv"]
@@ -45,7 +49,7 @@ def install(app: FastAPI) -> None:
         return error_page(request, 403, "仅限财政部门", "该页面供财政部门（编制、审批、拨付）和审计使用；您的账号无此权限。")
 
 
-def _not_found(request: Request, make):  # type: ignore[no-untyped-def]
+def _not_found(request: Request, make: Callable[[], T]) -> T | Response:
     return or_not_found(request, make, "未找到拨付分期", "该拨付分期不存在或不在本单位的权限范围内。")
 
 
@@ -81,7 +85,7 @@ async def act(request: Request, user: FinanceDep, stage_id: str, action: str) ->
     return await run_in_threadpool(work)
 
 
-def _file(request: Request, user: DirectoryEntry, what: str, params: dict) -> Response:  # type: ignore[type-arg]
+def _file(request: Request, user: DirectoryEntry, what: str, params: dict) -> Response:
     content, headers = payout.download(portal_of(request).clients, user, what, params)
     return Response(content, headers=headers)
 
@@ -132,7 +136,8 @@ def budgets(request: Request, user: FinanceDep, year: str | None = None, done: s
     return render(request, "finance/budgets.html", page=page, flash=LOADED.get(done or ""))
 
 
-async def _load(request: Request, user: DirectoryEntry, load) -> Response:  # type: ignore[no-untyped-def]
+async def _load(request: Request, user: DirectoryEntry,
+                load: Callable[[ServiceClients, DirectoryEntry, Any], views.BudgetsPage | views.Loaded]) -> Response:
     form = await request.form()
 
     def work() -> Response:

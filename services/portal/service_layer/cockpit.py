@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 
 from infra.clock import SHANGHAI, as_utc
 from infra.db import Database
@@ -33,11 +34,11 @@ class Period:
     label: str
 
     @classmethod
-    def year(cls, year: int) -> "Period":
+    def year(cls, year: int) -> Period:
         return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), f"{year}年")
 
     @classmethod
-    def month(cls, year: int, month: int) -> "Period":
+    def month(cls, year: int, month: int) -> Period:
         following = dt.date(year + (month == 12), month % 12 + 1, 1)
         return cls(dt.date(year, month, 1), following - dt.timedelta(days=1), f"{year}年{month}月")
 
@@ -95,7 +96,7 @@ class Dashboard:
     notes: list[str] = field(default_factory=list)
 
 
-def _rows(db: Database, table) -> list[dict]:  # type: ignore[no-untyped-def]
+def _rows(db: Database, table: Table) -> list[dict]:
     with db.engine.connect() as conn:
         return [dict(row) for row in conn.execute(select(table)).mappings()]
 
@@ -123,7 +124,7 @@ def _clause_label(clause_id: str | None) -> str:
     return f"{clause.document_number} 第{clause.clause_number}条 {clause.title_zh}"
 
 
-def _counted(counter: Counter, label) -> list[Count]:  # type: ignore[no-untyped-def]
+def _counted(counter: Counter[str | None], label: Callable[[str | None], str]) -> list[Count]:
     return [Count(key or "", label(key), n) for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
 
 

@@ -12,11 +12,23 @@ from sqlalchemy import Connection, Table, insert, select, update
 
 from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
-from contracts.events.payout import (BudgetLoaded, PayoutPlanOpened, PayoutStageApproved, PayoutStageClawedBack,
-                                     PayoutStageDisbursed, PayoutStageFailed, StageEventBase)
+from contracts.events.payout import (
+    BudgetLoaded,
+    PayoutPlanOpened,
+    PayoutStageApproved,
+    PayoutStageClawedBack,
+    PayoutStageDisbursed,
+    PayoutStageFailed,
+    StageEventBase,
+)
 from contracts.events.review import DecisionRecorded, TaskOpened, TaskOverdue
-from contracts.events.selection import (CandidateNominated, CandidatePublished, ExpertPanelRecommended, PublicityOpened,
-                                        RecommendationListSubmitted)
+from contracts.events.selection import (
+    CandidateNominated,
+    CandidatePublished,
+    ExpertPanelRecommended,
+    PublicityOpened,
+    RecommendationListSubmitted,
+)
 from infra.clock import as_utc, utcnow
 from infra.db import Database
 from infra.failures import UnknownEventType

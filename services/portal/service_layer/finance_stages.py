@@ -167,7 +167,8 @@ def _body(action: str, form: Form) -> dict[str, Any] | None:
         name = ACTIONS[action][1][0]
         reason = form.value(name)
         if not reason:
-            form.errors[name] = "请写明追回原因（异议成立或事后查实的情况）" if action == "claw-back" else "请写明失败或退回的原因（如 收款账户已销户）"
+            form.errors[name] = ("请写明追回原因（异议成立或事后查实的情况）" if action == "claw-back"
+                                 else "请写明失败或退回的原因（如 收款账户已销户）")
         elif len(reason) > 500:
             form.errors[name] = "原因不能超过500字"
         return {"reason": reason}

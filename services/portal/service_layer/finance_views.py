@@ -188,8 +188,9 @@ def load_budget(clients: ServiceClients, user: DirectoryEntry, form_data: Any) -
         except NotAnAmount as wrong:
             form.errors["amount_yuan"] = wrong.reason
     body = {"fund_id": form.value("fund_id"), "year": year, "amount_fen": amount}
-    if _sent(clients, user, form, "budgets", body, {"fund_id": "fund_id", "year": "year", "amount_fen": "amount_yuan"}):
-        return Loaded("budget", year)  # type: ignore[arg-type]
+    if year is not None and _sent(clients, user, form, "budgets", body,
+                                  {"fund_id": "fund_id", "year": "year", "amount_fen": "amount_yuan"}):
+        return Loaded("budget", year)
     page = budgets_page(clients, user, year)
     page.budget_form = form
     return page
