@@ -10,9 +10,9 @@ import pytest
 
 from infra import audit, migrations
 from infra.settings import Settings
+from services.portal.adapters.sessions import Session
 from services.portal.entrypoints.app import build_runtime, create_app
 from services.portal.entrypoints.security import CSRF_KEY
-from services.portal.adapters.sessions import Session
 from services.portal.service_layer.signin import USER
 from tests.support.servers import ServiceServer
 

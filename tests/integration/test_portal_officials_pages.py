@@ -21,7 +21,6 @@ from tests.support.cases import CENTER, SCIENCE, tech_transfer_facts
 from tests.support.databases import DatabaseFactory
 from tests.support.portal_stack import CSRF_TOKEN, PortalStack, hidden, portal_with_services
 from tests.support.tokens import make_uscc
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 

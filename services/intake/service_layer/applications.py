@@ -164,7 +164,7 @@ def get_application(uow: UnitOfWork, principal: Principal, application_id: str) 
 def material(uow: UnitOfWork, principal: Principal, application_id: str, file_id: str) -> ApplicationMaterial:
     """One file of an application in the caller's scope (another application's file: 404)."""
     get_application(uow, principal, application_id)
-    return owned(uow, ApplicationMaterial, file_id, application_id=application_id)  # type: ignore[return-value]
+    return owned(uow, ApplicationMaterial, file_id, application_id=application_id)
 
 
 def list_applications(

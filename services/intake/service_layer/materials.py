@@ -11,8 +11,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from functools import partial
-from typing import Literal
-
+from typing import Literal, TypeVar
 from urllib.parse import quote
 
 from pydantic import BaseModel, Field
@@ -28,6 +27,7 @@ from policies.text import Text
 from services.intake.adapters.orm import ApplicationMaterial, CandidacyMaterial
 
 Material = CandidacyMaterial | ApplicationMaterial
+MaterialT = TypeVar("MaterialT", CandidacyMaterial, ApplicationMaterial)
 
 MAX_FILE_BYTES = 10 * MIB
 MAX_FILES = 20
@@ -93,7 +93,7 @@ def material_ref(row: Material) -> MaterialRef:
                        size_bytes=row.size_bytes, sha256=row.sha256)
 
 
-def owned(uow: UnitOfWork, table: type[Material], file_id: str, **owner: str) -> Material:
+def owned(uow: UnitOfWork, table: type[MaterialT], file_id: str, **owner: str) -> MaterialT:
     """A stored file of the named owner (`application_id=…` or `candidacy_id=…`); another's file: 404."""
     row = uow.session.get(table, file_id)
     if row is None or any(getattr(row, name) != value for name, value in owner.items()):

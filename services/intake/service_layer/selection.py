@@ -339,7 +339,7 @@ def get_candidacy(uow: UnitOfWork, principal: Principal, candidacy_id: str) -> C
 
 def material(uow: UnitOfWork, principal: Principal, candidacy_id: str, file_id: str) -> CandidacyMaterial:
     get_candidacy(uow, principal, candidacy_id)
-    return owned(uow, CandidacyMaterial, file_id, candidacy_id=candidacy_id)  # type: ignore[return-value]
+    return owned(uow, CandidacyMaterial, file_id, candidacy_id=candidacy_id)
 
 
 def list_candidacies(uow: UnitOfWork, principal: Principal, *, round_id: str | None, status: str | None,

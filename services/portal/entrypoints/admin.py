@@ -7,6 +7,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
+from services.portal.domain.directory import DirectoryEntry
 from services.portal.entrypoints.forms import portal_of
 from services.portal.entrypoints.pages import render
 from services.portal.entrypoints.workspaces import AdminDep
@@ -59,7 +60,7 @@ def _kind(kind: str) -> service.Kind:
     return service.KINDS[kind]
 
 
-def _page(request: Request, user, kind: str, document: service.Document, status_code: int = 200) -> Response:  # type: ignore[no-untyped-def]
+def _page(request: Request, user: DirectoryEntry, kind: str, document: service.Document, status_code: int = 200) -> Response:
     rows = service.listing(portal_of(request).clients, user, kind)
     return render(request, "admin/reference.html", status_code=status_code, kind=kind, spec=_kind(kind), rows=rows,
                   document=document)

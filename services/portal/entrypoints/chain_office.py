@@ -8,6 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from services.portal.adapters import selection
+from services.portal.domain.directory import DirectoryEntry
 from services.portal.entrypoints.forms import or_not_found, portal_of
 from services.portal.entrypoints.pages import render
 from services.portal.entrypoints.workspaces import ChainOfficeDep
@@ -17,7 +18,7 @@ from services.portal.service_layer.applications import Sent
 router = APIRouter(prefix="/chain-office")
 
 
-def _rounds(request: Request, user, form: service.RoundForm, status_code: int = 200) -> Response:  # type: ignore[no-untyped-def]
+def _rounds(request: Request, user: DirectoryEntry, form: service.RoundForm, status_code: int = 200) -> Response:
     return render(request, "officials/rounds.html", status_code=status_code, form=form,
                   rounds=selection.rounds(portal_of(request).clients, user), kinds=service.KINDS, routes=service.ROUTES,
                   chains=service.chains())
@@ -50,7 +51,7 @@ def round_page(request: Request, user: ChainOfficeDep, round_id: str, done: str 
     return render(request, "officials/round.html", page=page, kinds=service.KINDS, flash=done == "opened")
 
 
-def _objections(request: Request, user, status: str, failed: service.Verification | None = None,  # type: ignore[no-untyped-def]
+def _objections(request: Request, user: DirectoryEntry, status: str, failed: service.Verification | None = None,
                 flash: bool = False) -> Response:
     rows = service.objections(portal_of(request).clients, user, status or None)
     return render(request, "officials/objections.html", status_code=422 if failed else 200, objections=rows,

@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 from policies.calendar import SHANGHAI
 from policies.registry import load_registry
-from services.portal.adapters.intake import Tolerant, send_once
 from services.portal.adapters import selection
+from services.portal.adapters.intake import Tolerant, send_once
 from services.portal.adapters.selection import Candidacy, Round
 from services.portal.adapters.services import ServiceClients, ServiceRefused
 from services.portal.domain.directory import DirectoryEntry

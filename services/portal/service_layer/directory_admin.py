@@ -34,7 +34,7 @@ class EntryForm:
         return self.values.get(name, "")
 
     @classmethod
-    def of(cls, entry: DirectoryEntry) -> "EntryForm":
+    def of(cls, entry: DirectoryEntry) -> EntryForm:
         return cls({name: str(getattr(entry, name) or "") for name in FIELDS}, list(entry.chains), editing=True)
 
 
@@ -56,7 +56,7 @@ def save(store: DirectoryStore, admin: DirectoryEntry, form: EntryForm) -> Entry
         form.errors["role"] = REASONS["role"]
     if not form.errors:
         try:
-            entry = DirectoryEntry(subject=form.value("subject"), name=form.value("name"), role=form.value("role"),  # type: ignore[arg-type]
+            entry = DirectoryEntry(subject=form.value("subject"), name=form.value("name"), role=form.value("role"),
                                    organisation=form.value("organisation"), region=form.value("region") or None,
                                    chains=tuple(form.chains))
         except ValidationError as error:

@@ -75,7 +75,8 @@ class Document:
 
 def listing(clients: ServiceClients, user: DirectoryEntry, kind: str) -> list[Any]:
     rows = clients.call("review", "GET", KINDS[kind].list_path, user=user)
-    model = {"expert-pools": Pool, "calendar-schedules": Schedule, "tier-tables": LoadedTable}[kind]
+    models: dict[str, type[BaseModel]] = {"expert-pools": Pool, "calendar-schedules": Schedule, "tier-tables": LoadedTable}
+    model = models[kind]
     return [model.model_validate(row) for row in rows]
 
 

@@ -37,6 +37,7 @@ READ_LIMIT = rate_limited("public-publicity", 120)
 OBJECTION_LIMIT = rate_limited("public-objections", 10)  # per client address and minute
 OBJECTION_READERS = ("province_chain_office", "leading_group", "auditor", "workflow")
 ObjectionReaderDep = Annotated[Principal, Depends(roles_allowed(*OBJECTION_READERS))]
+PoolReaderDep = Annotated[Principal, Depends(roles_allowed("admin", "province_chain_office", "auditor"))]
 
 
 @public.get("/publicities", response_model=list[PublicityPublic], summary="(公开, 免登录) 链主/链核公示名单",
@@ -118,7 +119,7 @@ def panel_recommendation(case_id: str, body: PanelRecommendation, uow: UowDep, i
 
 
 @admin.get("/admin/expert-pools", response_model=list[PoolPublic], summary="(管理员) 已载入的产业链专家库")
-def list_pools(uow: UowDep, principal: Principal = require_roles("admin", "province_chain_office", "auditor")) -> list[PoolPublic]:
+def list_pools(uow: UowDep, principal: PoolReaderDep) -> list[PoolPublic]:
     return experts.list_pools(uow)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from infra.auth import ROLES
-from tests.security.matrix.scenarios import SCENARIOS, Scenario, listing, public_reference
 from tests.security.matrix import scenarios_officials  # noqa: F401  (registers its scenarios)
+from tests.security.matrix.scenarios import SCENARIOS, Scenario, listing, public_reference
 
 Expect = tuple[int, int]
 
