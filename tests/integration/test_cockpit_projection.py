@@ -4,11 +4,9 @@ through payout's own outbox."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 
 import pytest
-from sqlalchemy import func, select
 
 from contracts.common import ApplicantRef, Citation, DeterminationRef
 from contracts.envelope import EventEnvelope
@@ -17,12 +15,9 @@ from contracts.events.payout import PayoutPlanOpened, PayoutStageApproved, Payou
 from contracts.events.review import DecisionRecorded, TaskOpened
 from contracts.events.selection import CandidacyRef, CandidateNominated, CandidatePublished
 from contracts.topology import topology
-from infra import migrations
 from policies.calendar import WorkingDayCalendar
-from services.portal.adapters.cockpit_tables import events
-from services.portal.entrypoints.app import build_runtime
-from services.portal.entrypoints.cockpit_consumer import consumer
 from services.portal.service_layer.cockpit import Period, dashboard
+from tests.support import cockpit as support_cockpit
 from tests.support.bus import publish_envelope
 from tests.support.payout import finance
 from tests.support.stack import Stack
@@ -84,29 +79,8 @@ def selection(applicant: ApplicantRef) -> list[EventEnvelope]:
                      "CAND-1", beijing("2025-06-20"), "review")]
 
 
-class CockpitProcess:
-    """The `cockpit` process's consumer on this test's bus and the portal's database."""
-
-    def __init__(self, settings, databases):  # type: ignore[no-untyped-def]
-        self.runtime = build_runtime(settings, databases.open("portal"))
-        migrations.upgrade(self.runtime)
-        self.consumer, _ = consumer(settings)
-        self.consumer.handler.db = self.runtime.db  # the test's database (SQLite file or PostgreSQL schema)
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.consumer.run, args=(self.stop,), daemon=True)
-
-    def __enter__(self) -> CockpitProcess:
-        self.thread.start()
-        eventually(self.consumer.ready.is_set, what="the cockpit consumer to subscribe")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join(10)
-
-    def applied(self) -> int:
-        with self.runtime.db.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(events)).scalar_one()
+class CockpitProcess(support_cockpit.CockpitProcess):
+    """The `cockpit` process's consumer, and the figures its projection shows."""
 
     def figures(self, period: Period):  # type: ignore[no-untyped-def]
         return dashboard(self.runtime.db, WorkingDayCalendar(), beijing("2025-06-30"), period)

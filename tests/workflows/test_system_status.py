@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from tests.support.bus import subscribed
+from tests.support.cockpit import CockpitProcess
 from tests.support.servers import free_port
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
@@ -31,8 +32,9 @@ def status(env: dict[str, str]) -> tuple[int, dict[str, dict]]:
 
 def test_the_system_status_names_a_stopped_bridge_an_unpolled_task_queue_and_an_unreachable_temporal(
         settings, postgres_databases):
-    # every service runs: each consumes a queue (its keeping of the others' audit checkpoints) that intake reports
-    with Stack(settings, postgres_databases) as stack, \
+    # every process that consumes runs: the services (each keeps the others' audit checkpoints) and the cockpit's
+    # projection, whose queues intake reports
+    with Stack(settings, postgres_databases) as stack, CockpitProcess(settings, postgres_databases), \
             TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=stand_ins.ACTIVITIES,
                             dev_server=True) as temporal:
         for service in stack.services:
