@@ -121,7 +121,10 @@ def test_the_determination_shows_the_calculator_and_the_four_eyes_rule_refuses_t
         assert refused.status_code == 403 and "四眼原则: 您已对该事项审核" in text(refused.text)
     with system.browser("science-officer-2") as second:
         decided = _decide(second, determination, decision="approve", reason="核定无误")
-        assert decided.status_code == 200 and "核定金额： 200,000.00元" in text(decided.text)
+        assert decided.status_code == 200
+        assert "计算器核定结果" not in text(decided.text), "once decided, the 核定 itself, not the calculator's preview"
+        fixed = text(decided.text).split("核定结果", 1)[1]  # the amount fixed, with its citation and binding cap
+        assert "200,000.00元 政策依据 长科发〔2022〕5号 第8.3条 上限 已按“单个科技成果最高补助20万元”封顶" in fixed, fixed
 
 
 def test_the_chain_office_opens_a_round_and_the_admin_previews_and_loads_a_tier_table(system: PortalStack):
