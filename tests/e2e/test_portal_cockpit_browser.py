@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from infra.clock import beijing_today
-from tests.support.browser import RequestLog, screenshots
+from tests.support.browser import RequestLog, screenshots, serious_accessibility_violations
 from tests.support.cases import CENTER, SCIENCE, apply, decide, tech_transfer_facts
 from tests.support.finance import FINANCE_ORG, FINANCE_REGION, pay_open_stages
 from tests.support.portal import sign_in
@@ -91,3 +91,18 @@ def test_an_enterprise_may_not_open_the_cockpit(system, context):
     sign_in(page, system, "长治示例科技有限公司", next_path="/cockpit")
     assert page.get_by_role("heading", level=1).inner_text() == "仅限领导驾驶舱用户"
     assert page.get_by_role("navigation", name="主导航").get_by_role("link", name="领导驾驶舱").count() == 0
+
+
+def test_the_cockpit_has_no_serious_accessibility_violation(system, browser):
+    """After the first test's case: the charts and tables with figures in them, and the year's form with its error."""
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)  # axe is injected as a script
+    try:
+        page = context.new_page()
+        sign_in(page, system, LEADER, next_path="/cockpit")
+        for path in ("/cockpit", "/cockpit?year=20x6"):
+            for width in (1280, 375):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.goto(system.url("portal") + path)
+                assert serious_accessibility_violations(page) == [], (path, width)
+    finally:
+        context.close()

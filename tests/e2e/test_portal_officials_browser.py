@@ -149,3 +149,41 @@ def test_the_admin_adds_an_expert_to_the_directory_and_the_change_is_audited(sys
     assert "刘专家" in page.locator("#entries").inner_text()
     assert "新增：exp-browser-1" in page.locator("#history").inner_text()
     screenshots(page, "admin-directory")
+
+
+def test_the_inbox_the_chain_offices_and_the_admins_pages_have_no_serious_accessibility_violation(system, browser):
+    case_id = apply(system)  # a task in the centre's inbox, so the tables are drawn
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)  # axe is injected as a script
+    try:
+        page = context.new_page()
+        sign_in(page, system, CENTER_OFFICER, next_path="/officials/tasks")
+        eventually(lambda: page.reload() or page.locator("#tasks tr", has_text=case_id).count(), timeout=90, interval=1,
+                   what="the task in the inbox")
+        check_pages(page, system, ["/officials/tasks", "/officials/tasks?status=decided&overdue=true"])
+        sign_out(page, system)
+        sign_in(page, system, "赵丽（省链长办）", next_path="/chain-office/rounds")
+        check_pages(page, system, ["/officials/tasks", "/chain-office/objections", "/chain-office/rounds"])
+        page.get_by_role("button", name="开启批次").click()  # the form with its errors beside the fields
+        assert serious_accessibility_violations(page) == []
+        sign_out(page, system)
+        sign_in(page, system, "系统管理员", next_path="/admin/directory")
+        check_pages(page, system, ["/admin/expert-pools", "/admin/calendar-schedules", "/admin/tier-tables", "/admin/directory"])
+        page.get_by_role("button", name="保存").click()  # the directory's form with its errors
+        assert serious_accessibility_violations(page) == []
+        screenshots(page, "admin-directory-errors")
+    finally:
+        context.close()
+
+
+def check_pages(page, system: SystemUnderTest, paths: list[str]) -> None:  # type: ignore[no-untyped-def]
+    for path in paths:
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(system.url("portal") + path)
+            assert serious_accessibility_violations(page) == [], (path, width)
+
+
+def sign_out(page, system: SystemUnderTest) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="退出").click()
+    page.get_by_role("button", name="确认退出").click()  # on the provider's page
+    page.wait_for_url(system.url("portal") + "/signed-out")
