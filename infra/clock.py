@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from policies.beijing import SHANGHAI
 
 
 def utcnow() -> datetime:

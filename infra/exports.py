@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -23,7 +22,6 @@ from fastapi import Response
 from openpyxl.utils import get_column_letter
 
 from contracts.common import format_yuan
-from infra.clock import SHANGHAI, as_utc
 from policies.text import strip_unsafe
 
 if TYPE_CHECKING:
@@ -61,11 +59,6 @@ def total_row(columns: list[Column], count: str, sums: dict[str, int] | None = N
     for title, value in (sums or {}).items():
         row[titles.index(title)] = value
     return row
-
-
-def beijing_minute(moment: datetime | None) -> str:
-    """An instant as a document shows it: Beijing time to the minute ("" when there is none)."""
-    return as_utc(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def to_xlsx(table: Table) -> bytes:

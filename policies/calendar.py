@@ -26,15 +26,9 @@ import chinese_calendar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from policies._yaml import load_yaml
+from policies.beijing import SHANGHAI
 from policies.errors import CalendarUnavailable, DataFileInvalid
 from policies.text import Text
-
-try:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    SHANGHAI: dt.tzinfo = ZoneInfo("Asia/Shanghai")
-except (ImportError, ZoneInfoNotFoundError):  # no tz database: China has kept UTC+8 without DST since 1991
-    SHANGHAI = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
 
 MAX_WORKING_DAYS = 1000
 _WEEKDAY_ZH = "一二三四五六日"

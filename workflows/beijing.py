@@ -3,15 +3,15 @@
 still yesterday, and on 1 January the UTC year is still last year: yearly caps count Beijing years."""
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import date
 
 from temporalio import workflow
 
-BEIJING = timezone(timedelta(hours=8))
+from policies.beijing import in_beijing
 
 
 def today() -> date:
-    return workflow.now().astimezone(BEIJING).date()
+    return in_beijing(workflow.now()).date()
 
 
 def year() -> int:

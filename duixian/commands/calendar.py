@@ -10,7 +10,8 @@ import datetime as dt
 import click
 
 from duixian.output import echo_json, fail
-from policies.calendar import SHANGHAI, WorkingDayCalendar, YearSchedule
+from policies.beijing import SHANGHAI
+from policies.calendar import WorkingDayCalendar, YearSchedule
 from policies.errors import PolicyError
 
 _schedule_option = click.option(

@@ -24,7 +24,7 @@ from contracts.events.selection import (
 from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
-from policies.calendar import SHANGHAI
+from policies.beijing import beijing_minute
 from policies.registry import load_registry
 from services.intake.adapters.orm import Application, ReferralProject
 from services.intake.domain.application import ApplicationStatus, advance, request_supplement
@@ -161,7 +161,7 @@ SELECTION_STATUS = {
 def on_publicity_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = PublicityOpened.model_validate(envelope.payload)
     selection.set_status(uow, event.candidacy_id, "in_publicity")
-    ends = event.ends_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    ends = beijing_minute(event.ends_at)
     add_timeline(uow, envelope, f"列入公示名单，公示期 {event.starts_on} 至 {ends}（北京时间）",
                  {"starts_on": event.starts_on.isoformat(), "ends_at": event.ends_at.isoformat()})
 

@@ -30,7 +30,7 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
-from policies.calendar import SHANGHAI
+from policies.beijing import beijing_minute
 from policies.criteria import Kind, evaluate
 from policies.errors import PolicyError, UnknownChain
 from policies.registry import load_registry
@@ -190,10 +190,10 @@ def nominate(uow: UnitOfWork, principal: Principal, round_id: str, command: Nomi
     selection_round = get_round(uow, round_id)
     now = utcnow()
     if now >= selection_round.nomination_closes_at:
-        closes = selection_round.nomination_closes_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        closes = beijing_minute(selection_round.nomination_closes_at)
         raise Conflict(f"自荐已于 {closes}（北京时间）截止", closes_at=selection_round.nomination_closes_at.isoformat())
     if now < selection_round.nomination_opens_at:
-        opens = selection_round.nomination_opens_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        opens = beijing_minute(selection_round.nomination_opens_at)
         raise Conflict(f"自荐将于 {opens}（北京时间）开始", opens_at=selection_round.nomination_opens_at.isoformat())
     if command.chain_id not in selection_round.chain_ids:
         raise InvalidRequest.on("chain_id", f"产业链“{command.chain_id}”不在本批次遴选范围内")

@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from infra.auth import Principal
-from infra.exports import Column, Table, beijing_minute, total_row
+from infra.exports import Column, Table, total_row
+from policies.beijing import beijing_minute
 from infra.uow import UnitOfWork
 from policies.registry import Registry, load_registry
 from services.intake.adapters.orm import Candidacy

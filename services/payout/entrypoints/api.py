@@ -22,10 +22,10 @@ from infra.clock import utcnow
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
+from policies.beijing import in_beijing
 from services.payout.domain.plan import StageStatus
 from services.payout.service_layer import finance, stages
 from services.payout.service_layer import plans as service
-from services.payout.service_layer.ledger import SHANGHAI
 from services.payout.service_layer.plans import PayoutPlanPublic
 
 router = APIRouter(prefix="/payout-plans", tags=["payout-plans"], responses=ERROR_RESPONSES)
@@ -175,7 +175,7 @@ def bank_batch(
     principal: FinanceReaderDep,
     format: Annotated[exports.ExportFormat, Query(description="xlsx 或 csv (UTF-8 BOM)")] = "xlsx",
 ) -> Response:
-    stamp = utcnow().astimezone(SHANGHAI).strftime("%Y%m%d")
+    stamp = in_beijing(utcnow()).strftime("%Y%m%d")
     return exports.attachment(finance.bank_batch(uow, principal), format, f"bank-batch-{stamp}")
 
 

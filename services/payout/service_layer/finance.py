@@ -15,7 +15,8 @@ from contracts.events.payout import BudgetLoaded
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Forbidden, InvalidRequest, NotFound
-from infra.exports import Column, Table, beijing_minute, total_row
+from infra.exports import Column, Table, total_row
+from policies.beijing import beijing_minute
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
 from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage

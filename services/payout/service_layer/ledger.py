@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
@@ -18,14 +17,12 @@ from infra.db import insert_if_absent, table_of
 from infra.errors import Conflict, DataUnavailable, InvalidRequest
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
+from policies.beijing import in_beijing
 from policies.catalogue.models import Cap, Clause
 from policies.registry import load_registry
 from services.payout.adapters.orm import Budget, CapCounter, CostShare, JournalEntry, JournalLine, LedgerAccount
 from services.payout.domain import ledger
 from services.payout.domain.ledger import Line
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
 
 class CapExceeded(Conflict):
     code = "cap_exceeded"
@@ -36,7 +33,7 @@ class BudgetExceeded(Conflict):
 
 
 def current_year(now: datetime | None = None) -> int:
-    return (now or utcnow()).astimezone(SHANGHAI).year
+    return in_beijing(now or utcnow()).year
 
 
 def clause_of(clause_id: str, field: str = "determination.clause_id") -> Clause:

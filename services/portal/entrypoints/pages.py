@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 from contracts.common import format_yuan
-from infra.exports import beijing_minute
+from policies.beijing import beijing_minute
 from services.portal.domain.directory import DirectoryEntry
 from services.portal.domain.navigation import navigation
 from services.portal.entrypoints.security import csrf_token, session_of

@@ -31,7 +31,7 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
-from policies.calendar import SHANGHAI
+from policies.beijing import SHANGHAI, beijing_minute, in_beijing
 from policies.errors import CalendarUnavailable
 from policies.registry import load_registry
 from policies.text import LongText, Text
@@ -172,14 +172,14 @@ def lodge_objection(uow: UnitOfWork, round_id: str, command: LodgeObjection) -> 
     if now < starts_at:
         raise Conflict(f"公示将于 {publicity.starts_on} 开始，届时方可提出异议", starts_on=publicity.starts_on.isoformat())
     if publicity.status != "open" or now >= publicity.ends_at:
-        raise Conflict(f"公示期已于 {_local(publicity.ends_at)}（北京时间）结束，不再受理异议",
+        raise Conflict(f"公示期已于 {beijing_minute(publicity.ends_at)}（北京时间）结束，不再受理异议",
                        ends_at=publicity.ends_at.isoformat())
     entry = next((e for e in publicity.entries if e["candidacy_id"] == command.candidacy_id), None)
     if entry is None:
         raise InvalidRequest.on("candidacy_id", "该企业不在本批次公示名单中")
     objection = SelectionObjection(
         id=f"OBJ-{uuid.uuid4().hex[:16].upper()}", round_id=round_id, candidacy_id=command.candidacy_id,
-        receipt_number=f"YY{now.astimezone(SHANGHAI):%Y%m%d}{secrets.token_hex(4).upper()}",
+        receipt_number=f"YY{in_beijing(now):%Y%m%d}{secrets.token_hex(4).upper()}",
         objector_name=command.objector_name, contact_phone=command.contact_phone, contact_email=command.contact_email,
         reason=command.reason, status="open", lodged_at=now,
     )
@@ -237,10 +237,10 @@ def publish(uow: UnitOfWork, round_id: str, command: Publish) -> PublicityPublic
     if publicity.status != "open" or publicity.ends_at is None:
         raise Conflict("公示期尚未确定，不能公布", round_id=round_id)
     if command.as_of.tzinfo is None or command.as_of < publicity.ends_at:
-        raise Conflict(f"公示期至 {_local(publicity.ends_at)}（北京时间）结束，结束前不能公布", ends_at=publicity.ends_at.isoformat())
+        raise Conflict(f"公示期至 {beijing_minute(publicity.ends_at)}（北京时间）结束，结束前不能公布", ends_at=publicity.ends_at.isoformat())
     if (unresolved := _unresolved(uow, round_id)) > 0:
         raise Conflict(f"尚有{unresolved}件异议未核实，不能公布", unresolved_objections=unresolved)
-    published_on = command.as_of.astimezone(SHANGHAI).date()
+    published_on = in_beijing(command.as_of).date()
     entries = []
     for entry in publicity.entries:
         if entry["status"] == "listed":
@@ -293,9 +293,5 @@ def objection_public(objection: SelectionObjection) -> ObjectionPublic:
 def _unresolved(uow: UnitOfWork, round_id: str) -> int:
     return uow.session.exec(select(func.count()).select_from(SelectionObjection).where(
         SelectionObjection.round_id == round_id, SelectionObjection.status == "open")).one()
-
-
-def _local(moment: dt.datetime) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 

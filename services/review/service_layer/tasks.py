@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import structlog
@@ -14,10 +14,11 @@ from contracts.api.review import EscalateTask, OpenTask, TaskRef
 from contracts.common import ApplicantRef, DeterminationRef
 from contracts.events.review import DecisionRecorded, TaskEscalated, TaskOpened, TaskOverdue
 from infra.auth import Principal
-from infra.clock import SHANGHAI, as_utc, utcnow
+from infra.clock import as_utc, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.four_eyes import require_different_person
 from infra.uow import UnitOfWork
+from policies.beijing import in_beijing
 from policies.calculator import PriorAward
 from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
@@ -168,16 +169,12 @@ def _resumed_due_at(uow: UnitOfWork, calendar: WorkingDayCalendar, command: Open
     if earlier.due_at is None or earlier.closed_at is None:
         return _due_at(calendar, now, command.due_working_days)
     try:
-        left = remaining_working_days(calendar.is_working_day, as_local_date(earlier.closed_at),
-                                      as_local_date(earlier.due_at - timedelta(microseconds=1)))  # due_at: end of the last day
+        left = remaining_working_days(calendar.is_working_day, in_beijing(earlier.closed_at).date(),
+                                      in_beijing(earlier.due_at - timedelta(microseconds=1)).date())  # due_at: end of the last day
     except CalendarUnavailable as error:
         log.warning("task_due_date_pending_calendar", year=error.year, resumes=earlier.id)
         return None
     return _due_at(calendar, now, left)
-
-
-def as_local_date(moment: datetime) -> date:
-    return as_utc(moment).astimezone(SHANGHAI).date()
 
 
 def get_task(uow: UnitOfWork, principal: Principal, task_id: str, *, to_act: bool = False) -> Task:

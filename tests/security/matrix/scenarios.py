@@ -365,7 +365,7 @@ def resubmit_candidacy(stack, me: Identity):  # type: ignore[no-untyped-def]
 def _publicity(ended: bool = False, objections: bool = False):  # type: ignore[no-untyped-def]
     from datetime import timedelta
 
-    from policies.calendar import SHANGHAI
+    from policies.beijing import SHANGHAI
     from services.review.adapters.orm import SelectionPublicity
 
     now = utcnow()
