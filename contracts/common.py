@@ -79,10 +79,3 @@ class DeterminationRef(BaseModel):
     payable_year: int | None = None
     rounding: str | None = None
     facts: dict[str, Any] = Field(default_factory=dict, description="核定所依据的(经核实的)事实")
-
-
-def format_yuan(amount_fen: int) -> str:
-    """Integer fen as a yuan string with two decimals: 1234567 → '12345.67'."""
-    sign = "-" if amount_fen < 0 else ""
-    whole, fen = divmod(abs(amount_fen), 100)
-    return f"{sign}{whole}.{fen:02d}"

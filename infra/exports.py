@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import Response
 from openpyxl.utils import get_column_letter
 
-from contracts.common import format_yuan
+from policies.money import format_yuan
 from policies.text import strip_unsafe
 
 if TYPE_CHECKING:

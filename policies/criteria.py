@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, Valida
 
 from policies.catalogue.models import Citation
 from policies.errors import ChainCategoryUnknown, FactsInvalid
-from policies.money import Yuan, fen_str, to_fen, yuan_zh
+from policies.money import Yuan, format_yuan, to_fen, yuan_zh
 from policies.registry import CHAIN_CATEGORY_ZH, Chain, ChainCategory
 from policies.text import Text
 from policies.validation import problems_from
@@ -219,7 +219,7 @@ def _core(facts: CoreFacts, category: ChainCategory) -> list[CriterionResult]:
         else:
             results.append(_result("supply_capability", "产业配套能力",
                                    "met" if trade > CORE_SUPPLIER_TRADE else "not_met",
-                                   f"与“链主”年度产品交易额{fen_str(to_fen(trade))}元；标准：{rule}"))
+                                   f"与“链主”年度产品交易额{format_yuan(to_fen(trade))}元；标准：{rule}"))
     else:
         results.append(_counterparties(
             "supply_capability", "产业配套能力", facts.chain_enterprise_trades, POTENTIAL_LEADER_PARTNERS,
@@ -242,7 +242,7 @@ def _member_via_leader(facts: MemberFacts) -> CriterionResult:
     if trade is None:
         return _result("trade_with_leader", "与“链主”协作配套", "needs_review", f"未申报；标准：{rule}")
     return _result("trade_with_leader", "与“链主”协作配套", "met" if trade >= MEMBER_LEADER_TRADE else "not_met",
-                   f"与“链主”年度产品交易额{fen_str(to_fen(trade))}元；标准：{rule}")
+                   f"与“链主”年度产品交易额{format_yuan(to_fen(trade))}元；标准：{rule}")
 
 
 def _member_via_chain(facts: MemberFacts) -> CriterionResult:
@@ -263,12 +263,12 @@ def _counterparties(criterion: str, title: str, trades: list[Counterparty] | Non
     total = sum((t.trade_yuan for t in trades), Decimal(0))
     met = len(trades) >= partners and total > floor
     return _result(criterion, title, "met" if met else "not_met",
-                   f"{len(trades)}家链上企业，年度产品交易额合计{fen_str(to_fen(total))}元；标准：{rule}（按合计计算）")
+                   f"{len(trades)}家链上企业，年度产品交易额合计{format_yuan(to_fen(total))}元；标准：{rule}（按合计计算）")
 
 
 def _at_least(criterion: str, title: str, value: Decimal, floor: Decimal, rule: str) -> CriterionResult:
     status: Status = "met" if value >= floor else "not_met"
-    return _result(criterion, title, status, f"上一年度主营业务收入{fen_str(to_fen(value))}元；标准：{rule}")
+    return _result(criterion, title, status, f"上一年度主营业务收入{format_yuan(to_fen(value))}元；标准：{rule}")
 
 
 def _result(criterion: str, title: str, status: Status, reason: str, notes: list[str] | None = None) -> CriterionResult:

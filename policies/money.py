@@ -46,8 +46,8 @@ def yuan_of(fen: int) -> Decimal:
     return Decimal(fen).scaleb(-2)
 
 
-def fen_str(fen: int) -> str:
-    """Integer fen as a yuan string with two decimals: 100000000 -> "1000000.00"."""
+def format_yuan(fen: int) -> str:
+    """Integer fen as a yuan string with two decimals: 100000000 -> "1000000.00", -5 -> "-0.05"."""
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
     return f"{sign}{fen // 100}.{fen % 100:02d}"
@@ -61,7 +61,7 @@ def yuan_zh(fen: int) -> str:
         return f"{fen // 1_000_000}万元"
     if fen % 100 == 0:
         return f"{fen // 100}元"
-    return f"{fen_str(fen)}元"
+    return f"{format_yuan(fen)}元"
 
 
 def plain(value: Decimal) -> str:

@@ -18,7 +18,8 @@ with workflow.unsafe.imports_passed_through():
 
     from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef
     from contracts.api.review import PriorAwardRef
-    from contracts.common import DeterminationRef, format_yuan
+    from contracts.common import DeterminationRef
+    from policies.money import format_yuan
     from contracts.workflows import DecisionSignal, PayoutStageSignal, ReferralAwardInput, ReferralReportSignal
     from workflows import beijing
     from workflows.activities.intake import Acknowledged, ReportRequest

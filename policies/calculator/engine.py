@@ -17,7 +17,7 @@ from policies.calculator.kinds.base import Context, yuan
 from policies.calculator.models import Determination, PriorAward, Step
 from policies.catalogue import Catalogue, Clause, load_catalogue
 from policies.errors import FactsInvalid, FieldProblem, NotEligible
-from policies.money import ROUNDING_RULE, fen_str, to_fen
+from policies.money import ROUNDING_RULE, format_yuan, to_fen
 from policies.tables import TierTables
 
 
@@ -36,18 +36,18 @@ def calculate(clause_id: str, facts: Mapping[str, Any], prior: Sequence[PriorAwa
     rules.check_unique(clause, subject, raw, priors)
     steps += raw.steps
     amount_fen = to_fen(raw.amount)
-    if fen_str(amount_fen) != yuan(raw.amount):
-        steps.append(Step(description=f"四舍五入到分：{yuan(raw.amount)}元 → {fen_str(amount_fen)}元",
-                          value=fen_str(amount_fen)))
+    if format_yuan(amount_fen) != yuan(raw.amount):
+        steps.append(Step(description=f"四舍五入到分：{yuan(raw.amount)}元 → {format_yuan(amount_fen)}元",
+                          value=format_yuan(amount_fen)))
     if amount_fen <= 0:
         raise NotEligible("计算所得金额为0元，无可核定金额", rule="zero")
     amount_fen, binding, cap_steps = rules.apply_caps(clause, subject, raw, amount_fen, priors)
     steps += cap_steps
-    steps.append(Step(description=f"核定金额：{fen_str(amount_fen)}元", value=fen_str(amount_fen)))
+    steps.append(Step(description=f"核定金额：{format_yuan(amount_fen)}元", value=format_yuan(amount_fen)))
     return Determination(
         clause_id=clause.id, benefit_id=clause.benefit_id, entity_id=subject.entity_id,
         project_id=subject.project_id, year=subject.year, option=raw.option, tier=raw.tier,
-        amount_kind=clause.amount_kind, amount_fen=amount_fen, amount_yuan=fen_str(amount_fen),
+        amount_kind=clause.amount_kind, amount_fen=amount_fen, amount_yuan=format_yuan(amount_fen),
         capped_by=binding.name if binding else None, capped_by_zh=binding.title_zh if binding else None,
         citation=clause.citation, steps=steps, rounding=ROUNDING_RULE, payout_mode=clause.payout_mode,
         payable_year=raw.payable_year,

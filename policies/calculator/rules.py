@@ -12,7 +12,7 @@ from policies.calculator.models import PriorAward, RawAward, Step
 from policies.catalogue import Catalogue, Clause
 from policies.catalogue.models import Cap
 from policies.errors import CapExhausted, NotEligible
-from policies.money import fen_str, yuan_zh
+from policies.money import format_yuan, yuan_zh
 
 UNIQUE_KEY_ZH = {"entity": "主体", "project": "项目", "tier": "档次/类型", "option": "方式", "year": "年度"}
 
@@ -101,7 +101,7 @@ def check_unique(clause: Clause, subject: Subject, raw: RawAward, priors: Sequen
         if all(mine[k] == theirs[k] for k in keys):
             same = "、".join(UNIQUE_KEY_ZH[k] for k in keys)
             raise NotEligible(
-                f"已享受过本项奖励（{prior.clause_id}，{prior.year}年，{fen_str(prior.amount_fen)}元）；"
+                f"已享受过本项奖励（{prior.clause_id}，{prior.year}年，{format_yuan(prior.amount_fen)}元）；"
                 f"同一{same}不重复奖励", rule="already_awarded")
 
 
@@ -143,10 +143,10 @@ def apply_caps(clause: Clause, subject: Subject, raw: RawAward, amount_fen: int,
             raise CapExhausted(cap.name, cap.title_zh, limit, used)
         note = f"上限：{cap.title_zh}（{yuan_zh(limit)}）"
         if used:
-            note += f"；此前已核定{fen_str(used)}元，尚余{fen_str(room)}元"
-        steps.append(Step(description=note, value=fen_str(room)))
+            note += f"；此前已核定{format_yuan(used)}元，尚余{format_yuan(room)}元"
+        steps.append(Step(description=note, value=format_yuan(room)))
         if amount_fen > room:
             amount_fen = room
             binding = cap
-            steps.append(Step(description=f"超过上限，按上限核定：{cap.title_zh}", value=fen_str(room)))
+            steps.append(Step(description=f"超过上限，按上限核定：{cap.title_zh}", value=format_yuan(room)))
     return amount_fen, binding, steps

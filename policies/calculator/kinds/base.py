@@ -14,7 +14,7 @@ from policies.calculator.rules import Subject, same_benefit
 from policies.catalogue import Clause
 from policies.catalogue.models import CalcBase, Threshold
 from policies.errors import FieldProblem, NotEligible
-from policies.money import fen_str, plain, to_fen
+from policies.money import format_yuan, plain, to_fen
 from policies.tables import TierTables
 
 CalcT = TypeVar("CalcT", bound=CalcBase)
@@ -56,7 +56,7 @@ class Kind(Protocol):
 def yuan(value: Decimal) -> str:
     """An exact yuan value for a step: whole fen shown with two decimals, finer values in full."""
     if value == value.quantize(Decimal("0.01")):
-        return fen_str(to_fen(value))
+        return format_yuan(to_fen(value))
     return plain(value)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from contracts.common import format_yuan
+from policies.money import format_yuan
 from contracts.envelope import EventEnvelope
 from contracts.events.payout import (
     PayoutPlanOpened,

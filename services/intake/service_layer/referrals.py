@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import col, select
 
-from contracts.common import ApplicantRef, format_yuan
+from contracts.common import ApplicantRef
+from policies.money import format_yuan
 from contracts.events.intake import (
     ReferralProgressReported,
     ReferralProjectRef,

@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field, StrictInt
 from sqlmodel import col, select
 
 from contracts.api.payout import PayoutStagePublic
-from contracts.common import FenAmount, format_yuan
+from contracts.common import FenAmount
 from contracts.events.payout import BudgetLoaded
+from policies.money import format_yuan
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Forbidden, InvalidRequest, NotFound

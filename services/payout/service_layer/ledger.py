@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
-from contracts.common import ApplicantRef, DeterminationRef, format_yuan
+from contracts.common import ApplicantRef, DeterminationRef
+from policies.money import format_yuan
 from infra.clock import utcnow
 from infra.db import insert_if_absent, table_of
 from infra.errors import Conflict, DataUnavailable, InvalidRequest

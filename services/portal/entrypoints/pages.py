@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from contracts.common import format_yuan
+from policies.money import format_yuan
 from policies.beijing import beijing_minute
 from services.portal.domain.directory import DirectoryEntry
 from services.portal.domain.navigation import navigation

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from policies.money import Percent, PositiveYuan, Ratio, Yuan, exact, fen_str, to_fen, yuan_zh
+from policies.money import Percent, PositiveYuan, Ratio, Yuan, exact, format_yuan, to_fen, yuan_zh
 
 money = TypeAdapter(Yuan)
 
@@ -49,9 +49,9 @@ def test_rounding_is_half_up_to_the_fen():
 
 
 def test_fen_formats_as_yuan_with_two_decimals():
-    assert fen_str(100_000_000) == "1000000.00"
-    assert fen_str(5) == "0.05"
-    assert fen_str(-250) == "-2.50"
+    assert format_yuan(100_000_000) == "1000000.00"
+    assert format_yuan(5) == "0.05"
+    assert format_yuan(-250) == "-2.50"
 
 
 def test_chinese_amounts_for_messages():
