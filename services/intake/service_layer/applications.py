@@ -17,6 +17,7 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, NotFound
 from infra.uow import UnitOfWork
+from infra.scope import scoped
 from policies.catalogue import load_catalogue
 from policies.registry import load_registry
 from policies.text import Note
@@ -149,12 +150,9 @@ def resubmit(uow: UnitOfWork, principal: Principal, application_id: str, command
 
 
 def get_application(uow: UnitOfWork, principal: Principal, application_id: str) -> Application:
-    query = select(Application).where(Application.id == application_id)
-    condition = application_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(Application).where(Application.id == application_id), application_filter(principal))
     application = uow.session.exec(query).first()
-    if application is None:
+    if application is None:  # the departments on its review route read it too
         application = uow.session.get(Application, application_id)
         if application is None or not on_review_route(principal, application):
             raise NotFound("申请不存在或不在您的权限范围内", application_id=application_id)
@@ -170,10 +168,8 @@ def material(uow: UnitOfWork, principal: Principal, application_id: str, file_id
 def list_applications(
     uow: UnitOfWork, principal: Principal, *, status: ApplicationStatus | None, limit: int, offset: int
 ) -> list[ApplicationPublic]:
-    query = select(Application).order_by(col(Application.submitted_at).desc()).limit(limit).offset(offset)
-    condition = application_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(Application).order_by(col(Application.submitted_at).desc()).limit(limit).offset(offset),
+                   application_filter(principal))
     if status is not None:
         query = query.where(Application.status == status)
     return [detail(uow, row) for row in uow.session.exec(query)]

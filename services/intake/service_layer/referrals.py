@@ -24,6 +24,7 @@ from infra.auth import Principal
 from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
+from infra.scope import one_in_scope, scoped
 from policies.errors import UnknownChain
 from policies.money import Yuan
 from policies.registry import load_registry
@@ -164,19 +165,13 @@ def visible(principal: Principal) -> ColumnElement[bool] | None:
 
 
 def get(uow: UnitOfWork, principal: Principal, project_id: str) -> ReferralProject:
-    query = select(ReferralProject).where(ReferralProject.id == project_id)
-    if (condition := visible(principal)) is not None:
-        query = query.where(condition)
-    project = uow.session.exec(query).first()
-    if project is None:
-        raise NotFound("引荐项目不存在或不在您的权限范围内", project_id=project_id)
-    return project
+    return one_in_scope(uow, select(ReferralProject).where(ReferralProject.id == project_id), visible(principal),
+                        "引荐项目不存在或不在您的权限范围内", project_id=project_id)
 
 
 def listing(uow: UnitOfWork, principal: Principal, *, limit: int, offset: int) -> list[ReferralProjectPublic]:
-    query = select(ReferralProject).order_by(col(ReferralProject.registered_at)).limit(limit).offset(offset)
-    if (condition := visible(principal)) is not None:
-        query = query.where(condition)
+    query = scoped(select(ReferralProject).order_by(col(ReferralProject.registered_at)).limit(limit).offset(offset),
+                   visible(principal))
     return [public(uow, project) for project in uow.session.exec(query)]
 
 

@@ -30,6 +30,7 @@ from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
+from infra.scope import one_in_scope, scoped
 from policies.beijing import beijing_minute
 from policies.criteria import Kind, evaluate
 from policies.errors import PolicyError, UnknownChain
@@ -328,13 +329,8 @@ def visible(principal: Principal) -> ColumnElement[bool] | None:
 
 
 def get_candidacy(uow: UnitOfWork, principal: Principal, candidacy_id: str) -> Candidacy:
-    query = select(Candidacy).where(Candidacy.id == candidacy_id)
-    if (condition := visible(principal)) is not None:
-        query = query.where(condition)
-    candidacy = uow.session.exec(query).first()
-    if candidacy is None:
-        raise NotFound("自荐记录不存在或不在您的权限范围内", candidacy_id=candidacy_id)
-    return candidacy
+    return one_in_scope(uow, select(Candidacy).where(Candidacy.id == candidacy_id), visible(principal),
+                        "自荐记录不存在或不在您的权限范围内", candidacy_id=candidacy_id)
 
 
 def material(uow: UnitOfWork, principal: Principal, candidacy_id: str, file_id: str) -> CandidacyMaterial:
@@ -344,9 +340,8 @@ def material(uow: UnitOfWork, principal: Principal, candidacy_id: str, file_id: 
 
 def list_candidacies(uow: UnitOfWork, principal: Principal, *, round_id: str | None, status: str | None,
                      limit: int, offset: int) -> list[CandidacyPublic]:
-    query = select(Candidacy).order_by(col(Candidacy.nominated_at), col(Candidacy.id)).limit(limit).offset(offset)
-    if (condition := visible(principal)) is not None:
-        query = query.where(condition)
+    query = scoped(select(Candidacy).order_by(col(Candidacy.nominated_at), col(Candidacy.id)).limit(limit).offset(offset),
+                   visible(principal))
     if round_id is not None:
         query = query.where(Candidacy.round_id == round_id)
     if status is not None:

@@ -19,6 +19,7 @@ from infra.errors import Forbidden, InvalidRequest, NotFound
 from infra.exports import Column, Table, total_row
 from policies.beijing import beijing_minute
 from infra.uow import UnitOfWork
+from infra.scope import scoped
 from policies.catalogue import load_catalogue
 from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage
 from services.payout.domain import ledger
@@ -120,15 +121,10 @@ def _fund_in_scope(principal: Principal, fund_id: str) -> bool:
     return region.startswith(prefix)
 
 
-def _scoped(principal: Principal, query: StagesWithPlans) -> StagesWithPlans:
-    condition = plan_filter(principal)
-    return query if condition is None else query.where(condition)
-
-
 def outstanding_payables(uow: UnitOfWork, principal: Principal) -> list[PayableGroup]:
     catalogue = load_catalogue()
-    query = _scoped(principal, select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
-                    .where(col(PayoutStage.status).in_(OUTSTANDING)))
+    query = scoped(select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
+                   .where(col(PayoutStage.status).in_(OUTSTANDING)), plan_filter(principal))
     groups: dict[tuple[str, str, str], PayableGroup] = {}
     for stage, plan in uow.session.exec(query):
         clause_id = stage.clause_id or plan.clause_id
@@ -169,9 +165,9 @@ def budget_execution(uow: UnitOfWork, principal: Principal, year: int | None) ->
 
 
 def recipient_history(uow: UnitOfWork, principal: Principal, uscc: str) -> RecipientHistory:
-    query = _scoped(principal, select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
-                    .where(PayoutPlan.recipient_uscc == uscc)
-                    .order_by(col(PayoutPlan.opened_at), col(PayoutStage.sequence)))
+    query = scoped(select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
+                   .where(PayoutPlan.recipient_uscc == uscc)
+                   .order_by(col(PayoutPlan.opened_at), col(PayoutStage.sequence)), plan_filter(principal))
     rows = list(uow.session.exec(query))
     if not rows:
         raise NotFound("该收款单位无拨付记录或不在您的权限范围内", uscc=uscc)

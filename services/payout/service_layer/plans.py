@@ -13,8 +13,9 @@ from contracts.common import ApplicantRef, Citation, DeterminationRef
 from contracts.events.payout import PayoutPlanOpened, StageRef
 from infra.auth import Principal
 from infra.clock import utcnow
-from infra.errors import Conflict, InvalidRequest, NotFound
+from infra.errors import Conflict, InvalidRequest
 from infra.uow import UnitOfWork
+from infra.scope import one_in_scope, scoped
 from policies.catalogue.models import Clause
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.payout.domain.plan import PlanStatus, StageStatus, split_stages
@@ -102,21 +103,13 @@ def new_stage(plan_id: str, sequence: int, amount_fen: int, clause: Clause, det:
 
 
 def get_plan(uow: UnitOfWork, principal: Principal, plan_id: str) -> PayoutPlanPublic:
-    query = select(PayoutPlan).where(PayoutPlan.id == plan_id)
-    condition = plan_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
-    plan = uow.session.exec(query).first()
-    if plan is None:
-        raise NotFound("拨付计划不存在或不在您的权限范围内", plan_id=plan_id)
+    plan = one_in_scope(uow, select(PayoutPlan).where(PayoutPlan.id == plan_id), plan_filter(principal),
+                        "拨付计划不存在或不在您的权限范围内", plan_id=plan_id)
     return public(uow, plan)
 
 
 def list_plans(uow: UnitOfWork, principal: Principal, *, case_id: str | None, limit: int, offset: int) -> list[PayoutPlanPublic]:
-    query = select(PayoutPlan).order_by(col(PayoutPlan.opened_at)).limit(limit).offset(offset)
-    condition = plan_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(PayoutPlan).order_by(col(PayoutPlan.opened_at)).limit(limit).offset(offset), plan_filter(principal))
     if case_id is not None:
         query = query.where(PayoutPlan.case_id == case_id)
     return [public(uow, plan) for plan in uow.session.exec(query)]

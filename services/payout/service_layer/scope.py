@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, false
 from sqlmodel import col, select
 
 from infra.auth import Principal
+from infra.scope import scoped
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 
 if TYPE_CHECKING:
@@ -33,5 +34,4 @@ def stage_in_scope(principal: Principal, stage_id: str) -> StagesWithPlans:
     """SELECT the stage and its plan, if the plan is in the caller's scope."""
     query = select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id)).where(
         PayoutStage.id == stage_id)
-    condition = plan_filter(principal)
-    return query if condition is None else query.where(condition)
+    return scoped(query, plan_filter(principal))

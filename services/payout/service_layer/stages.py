@@ -23,6 +23,7 @@ from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.four_eyes import require_different_person
 from infra.uow import UnitOfWork
+from infra.scope import one_in_scope, scoped
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.payout.domain import ledger
 from services.payout.domain.disbursement import date_refusal
@@ -70,10 +71,7 @@ def load_in_scope(uow: UnitOfWork, principal: Principal, stage_id: str, *, lock:
     query = stage_in_scope(principal, stage_id)
     if lock:
         query = query.with_for_update(of=PayoutStage)
-    row = uow.session.exec(query).first()
-    if row is None:
-        raise NotFound("拨付分期不存在或不在您的权限范围内", stage_id=stage_id)
-    stage, plan = row
+    stage, plan = one_in_scope(uow, query, None, "拨付分期不存在或不在您的权限范围内", stage_id=stage_id)
     uow.session.refresh(stage)  # the row as it stands after the lock was granted
     return plan, stage
 
@@ -244,9 +242,7 @@ def list_stages(uow: UnitOfWork, principal: Principal, *, status: StageStatus | 
     query = (select(PayoutStage, PayoutPlan).join(PayoutPlan, col(PayoutPlan.id) == col(PayoutStage.plan_id))
              .order_by(col(PayoutPlan.opened_at), col(PayoutStage.plan_id), col(PayoutStage.sequence))
              .limit(limit).offset(offset))
-    condition = plan_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(query, plan_filter(principal))
     if status is not None:
         query = query.where(PayoutStage.status == status)
     if recipient_uscc is not None:

@@ -12,6 +12,7 @@ from infra.auth import Principal
 from infra.claims import subject_key
 from infra.clock import utcnow
 from infra.errors import DomainError
+from infra.scope import scoped
 from infra.uow import UnitOfWork
 from policies.calculator import PriorAward
 from services.review.adapters.orm import Task
@@ -64,9 +65,7 @@ def counts(uow: UnitOfWork, principal: Principal) -> list[DepartmentCount]:
              .where(Task.status == TaskStatus.OPEN)
              .group_by(Task.assignee_org, Task.assignee_role)
              .order_by(Task.assignee_org, Task.assignee_role))
-    condition = task_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(query, task_filter(principal))
     return [DepartmentCount(assignee_org=org, assignee_role=role, open=total, overdue=int(overdue or 0))
             for org, role, total, overdue in uow.session.exec(query)]
 

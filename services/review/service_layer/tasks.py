@@ -24,6 +24,7 @@ from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
 from policies.text import LongText, Text
 from services.review.adapters.orm import Decision, Task
+from infra.scope import one_in_scope, scoped
 from services.review.domain.task import (
     APPROVAL_KINDS,
     CONFIRM_ONLY_KINDS,
@@ -178,22 +179,13 @@ def _resumed_due_at(uow: UnitOfWork, calendar: WorkingDayCalendar, command: Open
 
 
 def get_task(uow: UnitOfWork, principal: Principal, task_id: str, *, to_act: bool = False) -> Task:
-    query = select(Task).where(Task.id == task_id)
     condition = actionable_filter(principal) if to_act else task_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
-    task = uow.session.exec(query).first()
-    if task is None:
-        raise NotFound("待办不存在或不属于您的单位", task_id=task_id)
-    return task
+    return one_in_scope(uow, select(Task).where(Task.id == task_id), condition, "待办不存在或不属于您的单位", task_id=task_id)
 
 
 def list_tasks(uow: UnitOfWork, principal: Principal, *, status: TaskStatus | None, limit: int, offset: int,
                overdue: bool | None = None) -> list[TaskPublic]:
-    query = select(Task).order_by(col(Task.opened_at), col(Task.id)).limit(limit).offset(offset)
-    condition = task_filter(principal)
-    if condition is not None:
-        query = query.where(condition)
+    query = scoped(select(Task).order_by(col(Task.opened_at), col(Task.id)).limit(limit).offset(offset), task_filter(principal))
     if status is not None:
         query = query.where(Task.status == status)
     if overdue is not None:
