@@ -141,6 +141,19 @@ class UnknownChain(PolicyError):
         return {"chain_id": self.chain_id}
 
 
+class UnknownCity(PolicyError):
+    """A region code outside every registered 设区市."""
+
+    code = "unknown_city"
+
+    def __init__(self, region: str) -> None:
+        super().__init__(f"注册地行政区划代码 {region} 不属于已登记的设区市")
+        self.region = region
+
+    def details(self) -> dict[str, Any]:
+        return {"region": self.region}
+
+
 class ChainCategoryUnknown(PolicyError):
     """The chain's category (established / emerging) is not recorded and was not given."""
 

@@ -34,13 +34,11 @@ with workflow.unsafe.imports_passed_through():
         ResubmissionSignal,
         SelectionRoundInput,
     )
+    from policies.selection import LEADING_GROUP, PROVINCE_CHAIN_OFFICE, approval_steps, supervisor
     from workflows import beijing
     from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, chase, decision_on, supplemented
 
-PROVINCE_CHAIN_OFFICE = ("province_chain_office", "140000.province_chain_office")
-LEADING_GROUP = ("leading_group", "140000.leading_group")
-CHIEF_OF_CHIEFS = ("chief_of_chiefs", "140000.chief_of_chiefs")
 DUE_WORKING_DAYS = 5
 CALENDAR_RETRY = timedelta(hours=6)
 OBJECTION_POLL = timedelta(days=1)
@@ -59,27 +57,6 @@ class RoundOutcome(BaseModel):
     candidacies: dict[str, str]
     published: list[str] = []
     publicity_ends_at: datetime | None = None
-
-
-def supervisor(role: str, organisation: str, chain_id: str) -> tuple[str, str]:
-    """Who supervises an assignee's overdue task: the province_chain_office runs the procedure for the
-    bureaus, chiefs and leading group; a chain's chief supervises its lead unit; the leading group the office."""
-    if role == "province_chain_office":
-        return LEADING_GROUP
-    if role == "chain_lead_unit":
-        return "chain_chief", f"{chain_id}.chain_chief"
-    return PROVINCE_CHAIN_OFFICE
-
-
-def approval_steps(kind: str, chain_id: str, route: str) -> list[tuple[str, str, str, str]]:
-    """(task kind, role, organisation, label) of the approval route (seed 004 §10.3 (四))."""
-    if kind == "chain_core":
-        return [("lead_unit_submission", "chain_lead_unit", f"{chain_id}.chain_lead_unit", "链长牵头单位报送"),
-                ("selection_approval", "chain_chief", f"{chain_id}.chain_chief", "链长审定")]
-    if route == "chiefs":
-        return [("chief_review", "chain_chief", f"{chain_id}.chain_chief", "链长审核"),
-                ("selection_approval", *CHIEF_OF_CHIEFS, "总链长审定")]
-    return [("selection_approval", *LEADING_GROUP, "链长制领导小组审定")]
 
 
 @workflow.defn(name="SelectionCandidacy")

@@ -12,6 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from contracts.events.selection import CandidacyRef
 from contracts.workflows import CandidacyInput, ListedSignal, NominationSignal, SelectionRoundInput
+from policies.selection import approval_steps
 from tests.support.histories import keep
 from tests.support.stand_ins import (
     APPLICANT,
@@ -32,7 +33,6 @@ from workflows.selection import (
     RoundOutcome,
     SelectionCandidacyWorkflow,
     SelectionRoundWorkflow,
-    approval_steps,
 )
 
 pytestmark = pytest.mark.workflow

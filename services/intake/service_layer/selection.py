@@ -33,16 +33,15 @@ from infra.uow import UnitOfWork
 from infra.scope import one_in_scope, scoped
 from policies.beijing import beijing_minute
 from policies.criteria import Kind, evaluate
-from policies.errors import PolicyError, UnknownChain
+from policies.errors import PolicyError, UnknownChain, UnknownCity
 from policies.registry import load_registry
+from policies.selection import recommender
 from policies.text import Note
 from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound, TimelineEntry
 from services.intake.service_layer.applications import add_timeline
 from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, owned, store
 
 DOCUMENT = "晋政办发〔2023〕44号"
-PROVINCE_CHAIN_OFFICE = "140000.province_chain_office"
-REFORM_ZONE_ORG = "reform_zone.reform_zone_committee"
 MIN_PUBLICITY_WORKING_DAYS = 7  # 公示期不少于7个工作日 (seed 004 §10.3 (五))
 KIND_ZH = {"chain_leader": "链主", "chain_core": "链核"}
 STATUS_ZH = {
@@ -169,18 +168,6 @@ def list_rounds(uow: UnitOfWork, *, limit: int, offset: int) -> list[RoundPublic
     return [round_public(r) for r in uow.session.exec(query)]
 
 
-def route_of(command: Nominate) -> tuple[str, str]:
-    """(role, organisation) that recommends this enterprise: its registration city's industry bureau,
-    or the reform-zone committee (seed 004 §10.3 (二))."""
-    if command.in_reform_zone:
-        return "reform_zone_committee", REFORM_ZONE_ORG
-    city_code = command.enterprise.region[:4] + "00"
-    city = load_registry().region_by_code(city_code)
-    if city is None or city.level != "city":
-        raise InvalidRequest.on("enterprise.region", f"注册地行政区划代码 {command.enterprise.region} 不属于已登记的设区市")
-    return "city_industry_bureau", f"{city_code}.city_industry_bureau"
-
-
 def nominate(uow: UnitOfWork, principal: Principal, round_id: str, command: Nominate) -> CandidacyPublic:
     if principal.role != "enterprise":
         raise Forbidden("只有企业可以自荐")
@@ -207,7 +194,10 @@ def nominate(uow: UnitOfWork, principal: Principal, round_id: str, command: Nomi
         zone = registry.regions.get(command.zone_id)
         if zone is None or zone.level != "dev_zone":
             raise InvalidRequest.on("zone_id", f"没有开发区“{command.zone_id}”")
-    role, organisation = route_of(command)
+    try:
+        role, organisation = recommender(command.enterprise.region, in_reform_zone=command.in_reform_zone)
+    except UnknownCity as error:
+        raise InvalidRequest.on("enterprise.region", error.message) from None
     materials = decoded(command.materials)
     existing = uow.session.exec(select(Candidacy).where(
         Candidacy.round_id == round_id, Candidacy.chain_id == command.chain_id,
