@@ -14,8 +14,9 @@ from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.intake.service_layer import materials
 from services.intake.service_layer import selection as service
+from services.intake.service_layer import selection_views as views
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
-from services.intake.service_layer.selection import (
+from services.intake.service_layer.selection_models import (
     CandidacyPublic,
     ListPublic,
     Nominate,
@@ -40,12 +41,12 @@ def open_round(body: OpenRound, uow: UowDep, idempotency: IdempotencyDep,
 @router.get("/rounds", response_model=list[RoundPublic], summary="遴选批次列表")
 def list_rounds(principal: PrincipalDep, uow: UowDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                 offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[RoundPublic]:
-    return service.list_rounds(uow, limit=limit, offset=offset)
+    return views.list_rounds(uow, limit=limit, offset=offset)
 
 
 @router.get("/rounds/{round_id}", response_model=RoundPublic, summary="遴选批次详情")
 def get_round(round_id: str, principal: PrincipalDep, uow: UowDep) -> RoundPublic:
-    return service.round_public(service.get_round(uow, round_id))
+    return views.round_public(views.get_round(uow, round_id))
 
 
 @router.get("/rounds/{round_id}/candidacy-list", response_class=Response, summary="导出遴选汇总表 (XLSX/CSV, 按本单位权限)",
@@ -67,23 +68,23 @@ def nominate(round_id: str, body: Nominate, uow: UowDep, idempotency: Idempotenc
 def list_candidacies(principal: PrincipalDep, uow: UowDep, round_id: str | None = None, status: str | None = None,
                      limit: Annotated[int, Query(ge=1, le=500)] = 100,
                      offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[CandidacyPublic]:
-    return service.list_candidacies(uow, principal, round_id=round_id, status=status, limit=limit, offset=offset)
+    return views.list_candidacies(uow, principal, round_id=round_id, status=status, limit=limit, offset=offset)
 
 
 @router.get("/candidacies/{candidacy_id}", response_model=CandidacyPublic, summary="自荐详情 (含条件预审)")
 def get_candidacy(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> CandidacyPublic:
-    return service.public(uow, service.get_candidacy(uow, principal, candidacy_id))
+    return views.public(uow, views.get_candidacy(uow, principal, candidacy_id))
 
 
 @router.get("/candidacies/{candidacy_id}/materials/{file_id}", response_class=Response, summary="下载自荐材料 (按本单位权限)",
             responses={200: {"content": {"application/pdf": {}, "image/png": {}, "image/jpeg": {}}}})
 def download_material(candidacy_id: str, file_id: str, principal: PrincipalDep, uow: UowDep) -> Response:
-    return materials.download(service.material(uow, principal, candidacy_id, file_id))
+    return materials.download(views.material(uow, principal, candidacy_id, file_id))
 
 
 @router.get("/candidacies/{candidacy_id}/timeline", response_model=list[TimelineEntryPublic], summary="遴选办理记录")
 def get_timeline(candidacy_id: str, principal: PrincipalDep, uow: UowDep) -> list[TimelineEntryPublic]:
-    service.get_candidacy(uow, principal, candidacy_id)
+    views.get_candidacy(uow, principal, candidacy_id)
     return case_timeline(uow, principal, candidacy_id)
 
 

@@ -28,6 +28,7 @@ from policies.beijing import beijing_minute
 from policies.registry import load_registry
 from services.intake.adapters.orm import Application, ReferralProject
 from services.intake.domain.application import ApplicationStatus, advance, request_supplement
+from services.intake.domain.candidacy import DECIDED_STATUS, KIND_ZH
 from services.intake.service_layer import selection
 from services.intake.service_layer.applications import add_timeline
 
@@ -83,7 +84,7 @@ def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         return
     status = ApplicationStatus.APPROVED if event.decision == "approve" else ApplicationStatus.REJECTED
     _advance(uow, event.case_id, status)
-    if (candidacy_status := SELECTION_STATUS.get((event.kind, event.decision))) is not None:
+    if (candidacy_status := DECIDED_STATUS.get((event.kind, event.decision))) is not None:
         selection.set_status(uow, event.case_id, candidacy_status, recommended=event.kind == "city_recommendation"
                              and event.decision == "approve")
     if event.determination is not None and event.determination.option in REFERRAL_STATUS:
@@ -149,15 +150,6 @@ def _referral_status(uow: UnitOfWork, project_id: str, status: str) -> None:
         uow.session.add(project)
 
 
-# A candidacy's status follows the decisions on its selection tasks (seed 004 §10.3).
-SELECTION_STATUS = {
-    ("city_recommendation", "approve"): "recommended", ("city_recommendation", "reject"): "declined",
-    ("completeness_check", "approve"): "complete", ("completeness_check", "reject"): "incomplete",
-    ("selection_approval", "approve"): "approved", ("selection_approval", "reject"): "not_approved",
-    ("chief_review", "reject"): "not_approved", ("lead_unit_submission", "reject"): "not_approved",
-}
-
-
 def on_publicity_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = PublicityOpened.model_validate(envelope.payload)
     selection.set_status(uow, event.candidacy_id, "in_publicity")
@@ -183,7 +175,7 @@ def on_objection_verified(uow: UnitOfWork, envelope: EventEnvelope) -> None:
 def on_candidate_published(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     event = CandidatePublished.model_validate(envelope.payload)
     selection.set_status(uow, event.candidacy_id, "published")
-    add_timeline(uow, envelope, f"{event.published_on} 正式公布为{selection.KIND_ZH[event.kind]}企业",
+    add_timeline(uow, envelope, f"{event.published_on} 正式公布为{KIND_ZH[event.kind]}企业",
                  {"round_id": event.round_id, "chain_id": event.chain_id})
 
 

@@ -15,7 +15,8 @@ from infra.uow import UnitOfWork
 from infra.scope import scoped
 from policies.registry import Registry, load_registry
 from services.intake.adapters.orm import Candidacy
-from services.intake.service_layer.selection import KIND_ZH, STATUS_ZH, get_round, visible
+from services.intake.domain.candidacy import KIND_ZH, STATUS_ZH
+from services.intake.service_layer.selection_views import get_round, visible
 
 COLUMNS = [Column("序号", 6), Column("自荐编号", 24), Column("企业名称", 30), Column("统一社会信用代码", 22),
            Column("注册地", 16), Column("产业链", 24), Column("类别", 6), Column("条件预审", 16), Column("办理状态", 18),
