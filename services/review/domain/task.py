@@ -1,7 +1,7 @@
 """Task states and the rules of deciding one (pure)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -45,3 +45,37 @@ def remaining_working_days(is_working_day: Callable[[date], bool], interrupted_o
         remaining += is_working_day(day)
         day += timedelta(days=1)
     return max(remaining, 1)
+
+
+class DecisionRefused(Exception):
+    """A decision the rules do not allow, naming the request field and the reason in Chinese."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+def check_decision(kind: str, decision: str, missing_items: Sequence[str]) -> None:
+    """A list gathering is only confirmed; a supplement (补正) is asked only on the kinds that allow one and
+    names what is missing; missing items go with a supplement request only."""
+    if kind in CONFIRM_ONLY_KINDS and decision != "approve":
+        raise DecisionRefused("decision", f"「{KIND_LABELS[kind]}」待办只能确认 (approve)")
+    if decision == "supplement":
+        if kind not in SUPPLEMENT_KINDS:
+            raise DecisionRefused("decision", f"「{KIND_LABELS.get(kind, kind)}」待办不能要求补正")
+        if not missing_items:
+            raise DecisionRefused("missing_items", "要求补正时须列明所缺材料或事项")
+    elif missing_items:
+        raise DecisionRefused("missing_items", "仅在要求补正时填写")
+
+
+def determines(kind: str, decision: str) -> bool:
+    """Approving a determining step fixes the award's amount (核定) with the policy calculator."""
+    return decision == "approve" and kind in DETERMINING_KINDS
+
+
+def same_item(task_facts: dict | None, other_facts: dict | None) -> bool:
+    """Whether two tasks of a case decide the same item: for a referral award (9.2.1) each phase is its
+    own item, so whoever determined phase 1 may determine phase 2 (four-eyes counts within an item)."""
+    return (other_facts or {}).get("phase") == (task_facts or {}).get("phase")

@@ -27,13 +27,14 @@ from services.review.adapters.orm import Decision, Task
 from infra.scope import one_in_scope, scoped
 from services.review.domain.task import (
     APPROVAL_KINDS,
-    CONFIRM_ONLY_KINDS,
-    DETERMINING_KINDS,
     KIND_LABELS,
     STATUS_LABELS,
-    SUPPLEMENT_KINDS,
+    DecisionRefused,
     TaskStatus,
+    check_decision,
+    determines,
     remaining_working_days,
+    same_item,
 )
 from services.review.service_layer import tier_tables
 from services.review.service_layer.calendar import working_day_calendar
@@ -200,18 +201,13 @@ def decide(uow: UnitOfWork, principal: Principal, task_id: str, command: DecideT
         raise Conflict(f"该待办已{STATUS_LABELS[TaskStatus(task.status)]}, 不能重复办理", task_id=task_id, status=task.status)
     if task.kind in APPROVAL_KINDS:
         require_different_person(principal.subject, earlier_deciders(uow, task), KIND_LABELS.get(task.kind, "审定"))
-    if task.kind in CONFIRM_ONLY_KINDS and command.decision != "approve":
-        raise InvalidRequest.on("decision", f"「{KIND_LABELS[task.kind]}」待办只能确认 (approve)")
-    if command.decision == "supplement":
-        if task.kind not in SUPPLEMENT_KINDS:
-            raise InvalidRequest.on("decision", f"「{KIND_LABELS.get(task.kind, task.kind)}」待办不能要求补正")
-        if not command.missing_items:
-            raise InvalidRequest.on("missing_items", "要求补正时须列明所缺材料或事项")
-    elif command.missing_items:
-        raise InvalidRequest.on("missing_items", "仅在要求补正时填写")
+    try:
+        check_decision(task.kind, command.decision, command.missing_items)
+    except DecisionRefused as refusal:
+        raise InvalidRequest.on(refusal.field, refusal.reason) from None
     facts = command.verified_facts if command.verified_facts is not None else task.facts
     determination = None
-    if command.decision == "approve" and task.kind in DETERMINING_KINDS and task.clause_id:
+    if determines(task.kind, command.decision) and task.clause_id:
         determination = determine(
             task.clause_id, facts, [PriorAward.model_validate(p) for p in task.prior_awards], tier_tables.current(uow)
         )
@@ -266,8 +262,7 @@ def earlier_deciders(uow: UnitOfWork, task: Task) -> list[tuple[str, str]]:
         .join(Task, col(Task.id) == Decision.task_id)
         .where(Task.case_id == task.case_id, Task.id != task.id, Decision.decision != "supplement")
     )
-    phase = (task.facts or {}).get("phase")
-    return [(who, KIND_LABELS.get(kind, "办理")) for who, kind, facts in rows if (facts or {}).get("phase") == phase]
+    return [(who, KIND_LABELS.get(kind, "办理")) for who, kind, facts in rows if same_item(task.facts, facts)]
 
 
 def decision_public(decision: Decision) -> DecisionPublic:
