@@ -15,6 +15,7 @@ from infra.amqp import Publisher, broker_reachable
 from infra.db import open_database
 from infra.relay import OutboxRelay
 from infra.settings import Settings
+from infra.topology import delete_topology
 from infra.uow import UnitOfWork
 from policies.calculator import calculate
 from policies.calendar import WorkingDayCalendar
@@ -73,7 +74,7 @@ def bench_outbox_relay(n: int = 2000) -> None:
             published += batch
         rate("outbox relay: confirmed publishes to RabbitMQ", published, time.perf_counter() - started, "msgs")
         channel = publisher._open_channel()
-        runtime.topology.delete(channel)
+        delete_topology(runtime.topology, channel)
         publisher.close()
         db.dispose()
 

@@ -5,7 +5,7 @@ queues exist) and exported to deploy/rabbitmq/definitions.json by `duixian contr
 """
 from __future__ import annotations
 
-from infra.topology import QueueSpec, Topology
+from contracts.queues import QueueSpec, Topology
 
 EVENTS_EXCHANGE = "duixian.events"
 DEAD_LETTER_EXCHANGE = "duixian.dead"

@@ -6,7 +6,8 @@ import structlog
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import AMQPError
 
-from infra.topology import Topology
+from contracts.queues import Topology
+from infra.topology import declare_topology
 
 log = structlog.get_logger(__name__)
 
@@ -50,7 +51,7 @@ class Publisher:
             self.close()
             self._connection = pika.BlockingConnection(connection_parameters(self._amqp_url, heartbeat=self._heartbeat))
             channel = self._connection.channel()
-            self._topology.declare(channel)
+            declare_topology(self._topology, channel)
             channel.confirm_delivery()
             self._channel = channel
         return self._channel

@@ -12,7 +12,7 @@ from infra.audit_checkpoints import CheckpointTicker
 from infra.consumer import Consumer, MessageHandler
 from infra.relay import OutboxRelay
 from infra.runtime import ServiceRuntime
-from infra.topology import QueueSpec
+from contracts.queues import QueueSpec
 
 log = structlog.get_logger(__name__)
 

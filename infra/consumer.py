@@ -35,7 +35,8 @@ from pika.exceptions import AMQPError, ChannelWrongStateError
 from infra.amqp import connection_parameters
 from infra.failures import Failure, classify
 from infra.metrics import MESSAGES_CONSUMED
-from infra.topology import QueueSpec, Topology
+from contracts.queues import QueueSpec, Topology
+from infra.topology import declare_topology
 
 log = structlog.get_logger(__name__)
 
@@ -104,7 +105,7 @@ class Consumer:
         session: _Session | None = None
         try:
             channel = connection.channel()
-            self.topology.declare(channel)
+            declare_topology(self.topology, channel)
             channel.basic_qos(prefetch_count=self.prefetch)
             session = _Session(connection, channel, stop)
 

@@ -18,7 +18,7 @@ import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
 from infra.amqp import connection_parameters
-from infra.topology import QueueSpec
+from contracts.queues import QueueSpec
 
 _DEATH_HEADERS = ("x-death", "x-delivery-count", "x-first-death-exchange", "x-first-death-queue",
                   "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason")

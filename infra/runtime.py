@@ -9,7 +9,7 @@ from sqlalchemy import MetaData
 from infra.db import Database, open_database
 from infra.settings import Settings
 from infra.tables import InfraTables
-from infra.topology import Topology
+from contracts.queues import Topology
 
 
 @dataclass

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from infra.amqp import connection_parameters
 from infra.clock import as_utc, utcnow
 from infra.runtime import ServiceRuntime
-from infra.topology import Topology
+from contracts.queues import Topology
 
 log = structlog.get_logger(__name__)
 

@@ -8,6 +8,7 @@ import pika
 import pytest
 
 from contracts.topology import topology
+from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.settings import Settings
 from tests.support import backing
@@ -59,7 +60,7 @@ def bus_namespace(amqp_url: str) -> str:
     namespace = f"test-{uuid.uuid4().hex[:10]}"
     yield namespace  # type: ignore[misc]
     connection = pika.BlockingConnection(connection_parameters(amqp_url))
-    topology(namespace).delete(connection.channel())
+    delete_topology(topology(namespace), connection.channel())
     connection.close()
 
 

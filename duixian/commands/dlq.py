@@ -12,7 +12,7 @@ import click
 from duixian.output import echo_json, render_table
 from infra.deadletters import DeadLetter, list_dead_letters, replay
 from infra.settings import get_settings
-from infra.topology import QueueSpec
+from contracts.queues import QueueSpec
 
 REASON_ZH = {"rejected": "无法处理 (rejected)", "delivery_limit": "多次失败 (delivery_limit)"}
 

@@ -13,7 +13,8 @@ from sqlalchemy.exc import OperationalError
 from infra.amqp import connection_parameters
 from infra.consumer import Backoff, Consumer
 from infra.failures import PermanentFailure
-from infra.topology import QueueSpec, Topology
+from contracts.queues import QueueSpec, Topology
+from infra.topology import delete_topology
 from tests.support.bus import publish_confirmed, ready_messages
 from tests.support.waiting import eventually
 
@@ -34,7 +35,7 @@ def bus(amqp_url: str):  # type: ignore[no-untyped-def]
                         queues=(QueueSpec(f"{namespace}.projection", ("case.#",)),))
     yield topology
     connection = pika.BlockingConnection(connection_parameters(amqp_url))
-    topology.delete(connection.channel())
+    delete_topology(topology, connection.channel())
     connection.close()
 
 

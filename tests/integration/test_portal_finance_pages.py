@@ -15,6 +15,7 @@ import yaml
 from openpyxl import load_workbook
 
 from contracts.topology import topology
+from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.clock import beijing_today
 from infra.settings import Settings
@@ -44,7 +45,7 @@ def system(request, tmp_path_factory, amqp_url):  # type: ignore[no-untyped-def]
         yield running
     databases.close()
     connection = pika.BlockingConnection(connection_parameters(amqp_url))
-    topology(namespace).delete(connection.channel())
+    delete_topology(topology(namespace), connection.channel())
     connection.close()
 
 

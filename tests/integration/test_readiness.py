@@ -8,6 +8,7 @@ import pika
 import pytest
 
 from infra.amqp import connection_parameters
+from infra.topology import declare_topology
 from tests.support.databases import DatabaseFactory
 from tests.support.proxy import in_front_of
 from tests.support.stack import Stack
@@ -23,7 +24,7 @@ def test_without_its_database_a_service_is_not_ready_and_its_status_says_why(set
                 stack.client("review") as anonymous, stack.client("review", "admin", "ops") as operator:
             assert anonymous.get("/readyz").status_code == 200
             connection = pika.BlockingConnection(connection_parameters(settings.amqp_url))
-            stack.runtimes["review"].topology.declare(connection.channel())  # as the processes do at start
+            declare_topology(stack.runtimes["review"].topology, connection.channel())  # as the processes do at start
             connection.close()
             proxy.cut()
             readiness = anonymous.get("/readyz")

@@ -9,7 +9,8 @@ import pytest
 
 from infra.amqp import connection_parameters
 from infra.consumer import Consumer
-from infra.topology import QueueSpec, Topology
+from contracts.queues import QueueSpec, Topology
+from infra.topology import declare_topology, delete_topology
 from tests.support.bus import publish_confirmed
 from tests.support.waiting import eventually
 
@@ -49,7 +50,7 @@ def test_of_two_replicas_one_consumes_in_order_and_the_other_takes_over_when_it_
         for thread in threads.values():
             thread.join(10)
         connection = pika.BlockingConnection(connection_parameters(amqp_url))
-        topology.delete(connection.channel())
+        delete_topology(topology, connection.channel())
         connection.close()
 
 
@@ -64,9 +65,9 @@ def test_a_queue_left_with_older_arguments_is_refused_with_its_name_and_the_reme
     try:
         connection.channel().queue_declare(f"{namespace}.projection", durable=True, arguments=older)
         with pytest.raises(TopologyMismatch) as refused:
-            topology.declare(connection.channel())
+            declare_topology(topology, connection.channel())
         assert f"{namespace}.projection" in str(refused.value) and "rabbitmqctl delete_queue" in str(refused.value)
         assert "x-single-active-consumer" in str(refused.value), "the broker's reason names the argument"
     finally:
-        topology.delete(connection.channel())
+        delete_topology(topology, connection.channel())
         connection.close()

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from contracts.topology import topology
+from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.auth import issue_token
 from infra.settings import Settings
@@ -38,7 +39,7 @@ def running(request, tmp_path_factory, amqp_url):  # type: ignore[no-untyped-def
         yield stack
     databases.close()
     connection = pika.BlockingConnection(connection_parameters(amqp_url))
-    topology(namespace).delete(connection.channel())
+    delete_topology(topology(namespace), connection.channel())
     connection.close()
 
 

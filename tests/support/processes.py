@@ -18,6 +18,7 @@ import httpx
 import pika
 
 from contracts.topology import topology
+from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.settings import Settings
 from infra.signing import load_or_create, sign_service_token
@@ -98,7 +99,7 @@ class SystemUnderTest:
             os.killpg(self.process.pid, signal.SIGKILL)
             code = self.process.wait(10)
         connection = pika.BlockingConnection(connection_parameters(self.amqp_url))
-        topology(self.namespace).delete(connection.channel())
+        delete_topology(topology(self.namespace), connection.channel())
         connection.close()
         return code
 

@@ -7,6 +7,7 @@ import pika
 import pytest
 
 from contracts.topology import topology
+from infra.topology import delete_topology
 from duixian.services import SERVICES
 from infra.amqp import connection_parameters
 from infra.auth import ROLES
@@ -32,7 +33,7 @@ def stack(tmp_path_factory, amqp_url):  # type: ignore[no-untyped-def]
         yield running
     databases.close()
     connection = pika.BlockingConnection(connection_parameters(amqp_url))
-    topology(namespace).delete(connection.channel())
+    delete_topology(topology(namespace), connection.channel())
     connection.close()
 
 
