@@ -1,14 +1,16 @@
 """Workflow tests in the Temporal samples' style: one workflow on the time-skipping server with its
 activities stood in by name (each re-declared under the real activity's name, answering from memory
 and recording what the workflow asked), and the test sending the signals the bridge would send.
-Milliseconds per scenario; the services, broker and databases are exercised by the other workflow tests."""
+Milliseconds per scenario; the services, broker and databases are exercised by the other workflow tests.
+The same stand-ins serve tests that run the real bridge and worker without the services (TemporalHarness
+with `activities=stand_ins.all()`): they publish the events `submitted` and `approved` build."""
 from __future__ import annotations
 
 import asyncio
 import itertools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -23,8 +25,12 @@ from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef, 
 from contracts.api.review import OpenTask, TaskRef
 from contracts.api.selection import DrawPanel, OpenPublicity, PanelMember, PanelRef, PublicityEntryState, PublicityState
 from contracts.common import ApplicantRef, Citation, DeterminationRef
+from contracts.envelope import EventEnvelope
+from contracts.events.intake import ApplicationSubmitted
+from contracts.events.review import DecisionRecorded
 from contracts.workflows import DecisionSignal, PayoutStageSignal, ResubmissionSignal
 from tests.support.temporal import test_server_path
+from tests.support.tokens import make_uscc
 from workflows.activities.intake import Acknowledged, ReportRequest
 from workflows.activities.routing import Assignee, Route, RouteQuery
 from workflows.activities.selection import PublicationRequest, PublicityQuery, RecommendationRequest
@@ -54,6 +60,9 @@ class StandIns:
 
     def asked(self, name: str) -> list[Any]:
         return [request for called, request in self.calls if called == name]
+
+    def count(self, name: str) -> int:
+        return len(self.asked(name))
 
     def all(self) -> list:
         return [self.review_route, self.open_task, self.remind_task, self.escalate_task, self.prior_awards,
@@ -221,3 +230,28 @@ def stage(event: str, status: str, *, stage_id: str = "STG-1", sequence: int = 1
     plan_status = {"disbursed": "completed", "clawed_back": "clawed_back"}.get(status, "open")
     return PayoutStageSignal(event_id=event, plan_id="PLAN-1", stage_id=stage_id, sequence=sequence, status=status,
                              amount_fen=amount_fen, plan_status=plan_status, reason=reason)
+
+
+def applicant() -> ApplicantRef:
+    """An applicant of its own (a fresh USCC), for tests that share a Temporal server or broker."""
+    return ApplicantRef(uscc=make_uscc(), name="长治测试企业有限公司", kind="enterprise", region="140400")
+
+
+def submitted(case_id: str, who: ApplicantRef) -> EventEnvelope:
+    """intake's event that starts a case, as the bridge receives it."""
+    return EventEnvelope.wrap(
+        ApplicationSubmitted(application_id=case_id, clause_id="test-clause", applicant=who, facts={},
+                             submitted_at=datetime.now(UTC)),
+        producer="intake", correlation_id=case_id,
+    )
+
+
+def approved(case_id: str, task: str = "TASK-1", amount_fen: int = 100_000_000) -> EventEnvelope:
+    """review's event for the determining approval of `task` (the stand-ins' first task), fixing `amount_fen`."""
+    return EventEnvelope.wrap(
+        DecisionRecorded(task_id=task, case_id=case_id, kind="case_determination", decision="approve", reason="符合条件",
+                         decided_by="officer-1",
+                         determination=DeterminationRef(clause_id="test-clause", amount_fen=amount_fen,
+                                                        citation=Citation(document_number="测试文号", clause_number="1"))),
+        producer="review", correlation_id=case_id,
+    )

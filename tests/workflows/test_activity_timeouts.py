@@ -13,7 +13,7 @@ from contracts.api.review import OpenTask, TaskRef
 from tests.support.bus import publish_envelope
 from tests.support.temporal import TemporalHarness
 from tests.support.waiting import eventually
-from tests.workflows import stand_ins
+from tests.support.stand_ins import StandIns, applicant, submitted
 from workflows.application_case import ApplicationCaseWorkflow
 
 pytestmark = pytest.mark.workflow
@@ -21,22 +21,22 @@ pytestmark = pytest.mark.workflow
 OLD_START_TO_CLOSE = timedelta(seconds=60)
 
 
-@activity.defn(name="review.open_task")
-async def open_task_on_a_worker_that_dies_first(command: OpenTask) -> TaskRef:
-    """The first attempt never answers, as if its worker had crashed; the retry does."""
-    if activity.info().attempt == 1:
-        await asyncio.sleep(3600)
-    return await stand_ins.open_task(command)
-
-
 def test_an_activity_lost_with_its_worker_is_retried_and_the_case_moves_on_within_the_short_timeout(settings, amqp_url):
-    stand_ins.calls.clear()
+    stand_ins = StandIns(steps=1)
+
+    @activity.defn(name="review.open_task")
+    async def open_task_on_a_worker_that_dies_first(command: OpenTask) -> TaskRef:
+        """The first attempt never answers, as if its worker had crashed; the retry does."""
+        if activity.info().attempt == 1:
+            await asyncio.sleep(3600)
+        return await stand_ins.open_task(command)
+
     case_id = f"APP-CRASH-{settings.amqp_namespace}"
-    activities = [a for a in stand_ins.ACTIVITIES if a is not stand_ins.open_task] + [open_task_on_a_worker_that_dies_first]
+    activities = [a for a in stand_ins.all() if a != stand_ins.open_task] + [open_task_on_a_worker_that_dies_first]
     with TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=activities) as temporal:
         exchange = temporal.bridge_consumer.topology.exchange
-        publish_envelope(amqp_url, exchange, stand_ins.submitted(case_id, stand_ins.applicant()))
-        eventually(lambda: stand_ins.calls.get("open_task") == 1, timeout=90, what="the retried attempt to open the task")
+        publish_envelope(amqp_url, exchange, submitted(case_id, applicant()))
+        eventually(lambda: stand_ins.count("review.open_task") == 1, timeout=90, what="the retried attempt to open the task")
         eventually(lambda: temporal.status(case_id) == "under_review", what="the case to wait for its decision")
 
         history = temporal.run(temporal.handle(case_id).fetch_history()).events

@@ -16,7 +16,7 @@ from contracts.workflows import DecisionSignal
 from tests.support.bus import consumed, publish_envelope
 from tests.support.temporal import TemporalHarness, dev_server_path
 from tests.support.waiting import eventually
-from tests.workflows import stand_ins
+from tests.support.stand_ins import StandIns, applicant, approved, submitted
 from tests.workflows.signal_counter import SignalCounter
 from workflows.application_case import ApplicationCaseWorkflow
 from workflows.bridge.routes import SignalWorkflow
@@ -30,25 +30,24 @@ def publish_twice(amqp_url: str, exchange: str, envelope: EventEnvelope) -> None
 
 
 def test_the_same_events_delivered_twice_start_one_workflow_and_apply_one_signal(settings, amqp_url):
-    stand_ins.calls.clear()
-    calls = stand_ins.calls
-    applicant = stand_ins.applicant()
+    stand_ins = StandIns(steps=1)
+    who = applicant()
     case_id = f"APP-DEDUP-{settings.amqp_namespace}"
-    submitted = stand_ins.submitted(case_id, applicant)
-    decided = stand_ins.approved(case_id)
-    with TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=stand_ins.ACTIVITIES) as temporal:
+    opening = submitted(case_id, who)
+    decided = approved(case_id)
+    with TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=stand_ins.all()) as temporal:
         queue = temporal.bridge_consumer.queue.name
         exchange = temporal.bridge_consumer.topology.exchange
-        publish_twice(amqp_url, exchange, submitted)
+        publish_twice(amqp_url, exchange, opening)
         eventually(lambda: consumed(queue) >= 2, what="both start events handled")
-        eventually(lambda: calls.get("open_task") == 1, what="the workflow to open its task")
+        eventually(lambda: stand_ins.count("review.open_task") == 1, what="the workflow to open its task")
         publish_twice(amqp_url, exchange, decided)
         eventually(lambda: consumed(queue) >= 4, what="both decision events handled")
 
         eventually(lambda: temporal.status(case_id) == "payout_planned", what="the plan to be opened")
         paid = EventEnvelope.wrap(
-            PayoutStageDisbursed(plan_id=stand_ins.PLAN_ID, case_id=case_id, stage_id="STG-1", sequence=1, clause_id="test-clause",
-                                 recipient=applicant, amount_fen=100_000_000, plan_status="completed",
+            PayoutStageDisbursed(plan_id="PLAN-1", case_id=case_id, stage_id="STG-1", sequence=1, clause_id="test-clause",
+                                 recipient=who, amount_fen=100_000_000, plan_status="completed",
                                  bank_reference="B-1", disbursed_on=datetime.now(UTC).date()),
             producer="payout", correlation_id=case_id,
         )
@@ -61,7 +60,7 @@ def test_the_same_events_delivered_twice_start_one_workflow_and_apply_one_signal
         # The time-skipping test server records both signals (it ignores request ids); the workflow
         # applies the decision once. The real server drops the repeat itself: see the test below.
         assert temporal.query(case_id, "applied_events") == [str(decided.id)]
-        assert calls == {"open_task": 1, "open_plan": 1}
+        assert (stand_ins.count("review.open_task"), stand_ins.count("payout.open_plan")) == (1, 1)
 
 
 def test_the_real_server_drops_a_repeated_bridge_signal_by_its_event_id():

@@ -16,7 +16,7 @@ from tests.support.cockpit import CockpitProcess
 from tests.support.servers import free_port
 from tests.support.stack import Stack
 from tests.support.temporal import TemporalHarness
-from tests.workflows import stand_ins
+from tests.support.stand_ins import StandIns
 from workflows.application_case import ApplicationCaseWorkflow
 
 pytestmark = pytest.mark.workflow
@@ -35,7 +35,7 @@ def test_the_system_status_names_a_stopped_bridge_an_unpolled_task_queue_and_an_
     # every process that consumes runs: the services (each keeps the others' audit checkpoints) and the cockpit's
     # projection, whose queues intake reports
     with Stack(settings, postgres_databases) as stack, CockpitProcess(settings, postgres_databases), \
-            TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=stand_ins.ACTIVITIES,
+            TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=StandIns(steps=1).all(),
                             dev_server=True) as temporal:
         for service in stack.services:
             subscribed(stack, service)

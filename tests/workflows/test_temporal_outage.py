@@ -15,7 +15,7 @@ import pytest
 from tests.support.bus import consumed, failed_attempts, publish_envelope, ready_messages
 from tests.support.temporal import TemporalHarness
 from tests.support.waiting import eventually
-from tests.workflows import stand_ins
+from tests.support.stand_ins import StandIns, applicant, approved, submitted
 from workflows.application_case import ApplicationCaseWorkflow
 
 pytestmark = pytest.mark.workflow
@@ -30,20 +30,20 @@ def signals(temporal: TemporalHarness, case_id: str) -> int:
 
 def test_a_decision_sent_while_temporal_is_down_for_two_minutes_reaches_its_case_and_nothing_is_dead_lettered(
         settings, amqp_url):
-    stand_ins.calls.clear()
+    stand_ins = StandIns(steps=1)
     case_id = f"APP-OUTAGE-{settings.amqp_namespace}"
-    with TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=stand_ins.ACTIVITIES,
+    with TemporalHarness(settings, workflows=[ApplicationCaseWorkflow], activities=stand_ins.all(),
                          dev_server=True, proxied=True) as temporal:
         queue = temporal.bridge_consumer.queue
         exchange = temporal.bridge_consumer.topology.exchange
-        publish_envelope(amqp_url, exchange, stand_ins.submitted(case_id, stand_ins.applicant()))
-        eventually(lambda: temporal.status(case_id) == "under_review" and stand_ins.calls.get("open_task") == 1,
+        publish_envelope(amqp_url, exchange, submitted(case_id, applicant()))
+        eventually(lambda: temporal.status(case_id) == "under_review" and stand_ins.count("review.open_task") == 1,
                    what="the case to wait for its decision")
 
         temporal.proxy.cut()
         cut_at = time.monotonic()
         failed_before = failed_attempts(queue.name)
-        publish_envelope(amqp_url, exchange, stand_ins.approved(case_id))
+        publish_envelope(amqp_url, exchange, approved(case_id))
         eventually(lambda: failed_attempts(queue.name) > failed_before, timeout=60,
                    what="the bridge to fail to signal the unreachable Temporal")
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - cut_at)))
@@ -52,7 +52,7 @@ def test_a_decision_sent_while_temporal_is_down_for_two_minutes_reaches_its_case
 
         eventually(lambda: temporal.status(case_id) == "payout_planned", timeout=90,
                    what="the case to take its decision and open the payout plan")
-        assert stand_ins.calls == {"open_task": 1, "open_plan": 1}
+        assert (stand_ins.count("review.open_task"), stand_ins.count("payout.open_plan")) == (1, 1)
         assert signals(temporal, case_id) == 1
         assert ready_messages(amqp_url, queue.dead_letter_queue) == 0
         assert consumed(queue.name, "failed") == 0, "no failure was counted against the delivery limit"
