@@ -79,3 +79,11 @@ class DeterminationRef(BaseModel):
     payable_year: int | None = None
     rounding: str | None = None
     facts: dict[str, Any] = Field(default_factory=dict, description="核定所依据的(经核实的)事实")
+
+
+MIB = 1024 * 1024
+
+
+def base64_size(raw_bytes: int) -> int:
+    """Characters of the base64 text of `raw_bytes` bytes (what a file takes in a JSON body)."""
+    return (raw_bytes + 2) // 3 * 4

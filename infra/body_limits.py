@@ -19,9 +19,9 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contracts.common import MIB
 from infra.errors import ErrorResponse, FieldError
 
-MIB = 1024 * 1024
 DEFAULT_MAX_BODY_BYTES = 1 * MIB
 MAX_JSON_DEPTH = 32
 LIMIT_KEY = "x-max-body-bytes"
@@ -45,10 +45,6 @@ def declared_limits(routes: Iterable[BaseRoute]) -> list[RouteLimit]:
     """The routes that declared their own limit with body_limit()."""
     return [RouteLimit(frozenset(route.methods or ()), route.path_regex, int(route.openapi_extra[LIMIT_KEY]))
             for route in routes if isinstance(route, APIRoute) and route.openapi_extra and LIMIT_KEY in route.openapi_extra]
-
-
-def base64_size(raw_bytes: int) -> int:
-    return (raw_bytes + 2) // 3 * 4
 
 
 def nesting_exceeds(body: bytes | bytearray, depth_limit: int) -> bool:

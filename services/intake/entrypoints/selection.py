@@ -16,7 +16,7 @@ from services.intake.service_layer import materials
 from services.intake.service_layer import selection as service
 from services.intake.service_layer import selection_views as views
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
-from services.intake.service_layer.selection_models import (
+from contracts.api.intake import (
     CandidacyPublic,
     ListPublic,
     Nominate,

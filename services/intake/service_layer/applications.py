@@ -24,7 +24,8 @@ from policies.text import Note
 from services.intake.adapters.orm import Application, ApplicationMaterial, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
 from services.intake.service_layer import clauses
-from services.intake.service_layer.materials import MaterialUpload, Uploads, decoded, material_ref, owned, store_rows
+from contracts.api.intake import MaterialUpload, Uploads
+from services.intake.service_layer.materials import decoded, material_ref, owned, store_rows
 from services.intake.service_layer.scope import application_filter, on_review_route
 
 APPLICANT_ROLES = frozenset({"enterprise", "zone_committee"})

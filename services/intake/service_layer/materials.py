@@ -1,6 +1,6 @@
 """Files an applicant attaches to its application, self-nomination or 补正 (PDF, PNG, JPEG), base64 in the JSON body.
 
-Limits: 10 MB a file, 20 files and 50 MB in all per request; the route's body limit (BODY_BYTES) is
+Limits (contracts.api.intake): 10 MB a file, 20 files and 50 MB in all per request; the route's body limit (BODY_BYTES) is
 what those files take in base64 plus the usual allowance for the rest of the request.
 """
 from __future__ import annotations
@@ -11,39 +11,26 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from functools import partial
-from typing import Literal, TypeVar
+from typing import TypeVar
 from urllib.parse import quote
 
-from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from contracts.api.intake import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, MaterialUpload
+from contracts.common import MIB, base64_size
 from contracts.events.selection import MaterialRef
 from infra.auth import Principal
-from infra.body_limits import DEFAULT_MAX_BODY_BYTES, MIB, base64_size
+from infra.body_limits import DEFAULT_MAX_BODY_BYTES
 from infra.clock import utcnow
 from infra.errors import InvalidRequest, NotFound
 from infra.uow import UnitOfWork
-from policies.text import Text
 from services.intake.adapters.orm import ApplicationMaterial, CandidacyMaterial
 
 Material = CandidacyMaterial | ApplicationMaterial
 MaterialT = TypeVar("MaterialT", CandidacyMaterial, ApplicationMaterial)
 
-MAX_FILE_BYTES = 10 * MIB
-MAX_FILES = 20
-MAX_TOTAL_BYTES = 50 * MIB
 BODY_BYTES = base64_size(MAX_TOTAL_BYTES) + MAX_FILES * 4 + DEFAULT_MAX_BODY_BYTES
 CONTENT_TYPES = {"application/pdf": b"%PDF", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
-
-
-class MaterialUpload(BaseModel):
-    filename: Text = Field(min_length=1, max_length=200)
-    content_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(description="允许 PDF、PNG、JPEG")
-    content_base64: str = Field(min_length=1, max_length=base64_size(MAX_FILE_BYTES), description="文件内容(base64)")
-
-
-Uploads: list[MaterialUpload] = Field(default_factory=list, max_length=MAX_FILES,
-                description=f"附件: 每份不超过 {MAX_FILE_BYTES // MIB}MB, 合计不超过 {MAX_TOTAL_BYTES // MIB}MB")
 
 
 def decoded(materials: list[MaterialUpload]) -> list[tuple[MaterialUpload, bytes]]:

@@ -1,5 +1,5 @@
 """Selection rounds and self-nominations (晋政办发〔2023〕44号 遴选程序, seed 004 §10.3 (一)): the commands;
-what they show is in selection_views, their requests and answers in selection_models.
+what they show is in selection_views, their requests and answers in contracts.api.intake.
 
 The province_chain_office opens a round (chains, kind, nomination window); an enterprise nominates
 itself for one chain, routed to its registration city's industry bureau or, inside the reform zone,
@@ -29,7 +29,7 @@ from services.intake.adapters.orm import Candidacy, SelectionRound, TimelineEntr
 from services.intake.domain.candidacy import KIND_ZH, STATUS_ZH, follows, nomination_window_refusal, precheck
 from services.intake.service_layer.applications import add_timeline
 from services.intake.service_layer.materials import decoded, store
-from services.intake.service_layer.selection_models import (
+from contracts.api.intake import (
     CandidacyPublic,
     ListPublic,
     Nominate,

@@ -12,8 +12,8 @@ from infra.scope import one_in_scope, scoped
 from infra.uow import UnitOfWork
 from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound
 from services.intake.domain.candidacy import STATUS_ZH
+from contracts.api.intake import CandidacyPublic, RoundPublic
 from services.intake.service_layer.materials import material_ref, owned
-from services.intake.service_layer.selection_models import CandidacyPublic, RoundPublic
 
 SEE_ALL = frozenset({"auditor", "workflow", "province_chain_office", "leading_group", "chief_of_chiefs"})
 

@@ -1,16 +1,33 @@
-"""Requests and answers of intake's selection routes (晋政办发〔2023〕44号 遴选程序, seed 004 §10.3)."""
+"""intake's API: its routes' requests and answers that callers (the portal, tests, workflows) share.
+
+Materials: PDF, PNG or JPEG files, base64 in the JSON body, at most 10 MB a file, 20 files and 50 MB in all per
+request. Selection: 链主/链核 rounds and self-nominations (晋政办发〔2023〕44号 遴选程序, seed 004 §10.3).
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
 
 from contracts.api.selection import MIN_PUBLICITY_WORKING_DAYS
-from contracts.common import ApplicantRef
+from contracts.common import MIB, ApplicantRef, base64_size
 from contracts.events.selection import ApprovalRoute, MaterialRef, SelectionKind
-from policies.text import Note
-from services.intake.service_layer.materials import MaterialUpload, Uploads
+from policies.text import Note, Text
+
+MAX_FILE_BYTES = 10 * MIB
+MAX_FILES = 20
+MAX_TOTAL_BYTES = 50 * MIB
+
+class MaterialUpload(BaseModel):
+    filename: Text = Field(min_length=1, max_length=200)
+    content_type: Literal["application/pdf", "image/png", "image/jpeg"] = Field(description="允许 PDF、PNG、JPEG")
+    content_base64: str = Field(min_length=1, max_length=base64_size(MAX_FILE_BYTES), description="文件内容(base64)")
+
+
+Uploads: list[MaterialUpload] = Field(default_factory=list, max_length=MAX_FILES,
+                description=f"附件: 每份不超过 {MAX_FILE_BYTES // MIB}MB, 合计不超过 {MAX_TOTAL_BYTES // MIB}MB")
+
 
 class OpenRound(BaseModel):
     year: StrictInt = Field(ge=2020, le=2100, description="遴选年度")
