@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import structlog
 
+from contracts.queues import QueueSpec
 from infra.amqp import Publisher
 from infra.audit_checkpoints import CheckpointTicker
 from infra.consumer import Consumer, MessageHandler
 from infra.relay import OutboxRelay
 from infra.runtime import ServiceRuntime
-from contracts.queues import QueueSpec
 
 log = structlog.get_logger(__name__)
 

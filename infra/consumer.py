@@ -32,10 +32,10 @@ import structlog
 from pika.adapters.blocking_connection import BlockingChannel
 from pika.exceptions import AMQPError, ChannelWrongStateError
 
+from contracts.queues import QueueSpec, Topology
 from infra.amqp import connection_parameters
 from infra.failures import Failure, classify
 from infra.metrics import MESSAGES_CONSUMED
-from contracts.queues import QueueSpec, Topology
 from infra.topology import declare_topology
 
 log = structlog.get_logger(__name__)

@@ -17,8 +17,8 @@ from typing import Any
 import pika
 from pika.adapters.blocking_connection import BlockingChannel
 
-from infra.amqp import connection_parameters
 from contracts.queues import QueueSpec
+from infra.amqp import connection_parameters
 
 _DEATH_HEADERS = ("x-death", "x-delivery-count", "x-first-death-exchange", "x-first-death-queue",
                   "x-first-death-reason", "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason")

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from sqlalchemy import MetaData
 
+from contracts.queues import Topology
 from infra.db import Database, open_database
 from infra.settings import Settings
 from infra.tables import InfraTables
-from contracts.queues import Topology
 
 
 @dataclass

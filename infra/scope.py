@@ -10,7 +10,7 @@ from sqlmodel.sql.expression import Select, SelectOfScalar
 from infra.errors import NotFound
 from infra.uow import UnitOfWork
 
-Query = TypeVar("Query", Select, SelectOfScalar)  # type: ignore[type-arg]
+Query = TypeVar("Query", Select, SelectOfScalar)
 
 
 def scoped(query: Query, condition: ColumnElement[bool] | None) -> Query:

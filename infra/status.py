@@ -17,10 +17,10 @@ from pika.exceptions import AMQPError, ChannelClosedByBroker
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
+from contracts.queues import Topology
 from infra.amqp import connection_parameters
 from infra.clock import as_utc, utcnow
 from infra.runtime import ServiceRuntime
-from contracts.queues import Topology
 
 log = structlog.get_logger(__name__)
 

@@ -8,9 +8,9 @@ import pika
 import pytest
 
 from contracts.topology import topology
-from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.settings import Settings
+from infra.topology import delete_topology
 from tests.support import backing
 from tests.support.databases import DatabaseFactory
 

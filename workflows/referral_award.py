@@ -19,8 +19,8 @@ with workflow.unsafe.imports_passed_through():
     from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef
     from contracts.api.review import PriorAwardRef
     from contracts.common import DeterminationRef
-    from policies.money import format_yuan
     from contracts.workflows import DecisionSignal, PayoutStageSignal, ReferralAwardInput, ReferralReportSignal
+    from policies.money import format_yuan
     from workflows import beijing
     from workflows.activities.intake import Acknowledged, ReportRequest
     from workflows.payout_steps import PayoutTracker

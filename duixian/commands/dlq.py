@@ -9,10 +9,10 @@ import sys
 
 import click
 
+from contracts.queues import QueueSpec
 from duixian.output import echo_json, render_table
 from infra.deadletters import DeadLetter, list_dead_letters, replay
 from infra.settings import get_settings
-from contracts.queues import QueueSpec
 
 REASON_ZH = {"rejected": "无法处理 (rejected)", "delivery_limit": "多次失败 (delivery_limit)"}
 

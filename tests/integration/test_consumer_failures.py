@@ -10,10 +10,10 @@ import pika
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from contracts.queues import QueueSpec, Topology
 from infra.amqp import connection_parameters
 from infra.consumer import Backoff, Consumer
 from infra.failures import PermanentFailure
-from contracts.queues import QueueSpec, Topology
 from infra.topology import delete_topology
 from tests.support.bus import publish_confirmed, ready_messages
 from tests.support.waiting import eventually

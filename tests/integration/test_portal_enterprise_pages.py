@@ -16,9 +16,9 @@ import pika
 import pytest
 
 from contracts.topology import topology
-from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.settings import Settings
+from infra.topology import delete_topology
 from policies.calendar import YearSchedule
 from policies.errors import CalendarUnavailable
 from tests.support.cases import CENTER, tech_transfer_facts

@@ -15,10 +15,10 @@ import yaml
 from openpyxl import load_workbook
 
 from contracts.topology import topology
-from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.clock import beijing_today
 from infra.settings import Settings
+from infra.topology import delete_topology
 from tests.support.databases import DatabaseFactory
 from tests.support.payout import open_plan_body, recipient
 from tests.support.portal_stack import CSRF_TOKEN, PortalStack, enterprises_directory, hidden, portal_with_services

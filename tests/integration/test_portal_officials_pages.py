@@ -15,9 +15,9 @@ import pika
 import pytest
 
 from contracts.topology import topology
-from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.settings import Settings
+from infra.topology import delete_topology
 from tests.support.cases import CENTER, SCIENCE, tech_transfer_facts
 from tests.support.databases import DatabaseFactory
 from tests.support.portal_stack import CSRF_TOKEN, PortalStack, hidden, portal_with_services

@@ -7,9 +7,9 @@ import uuid
 import pika
 import pytest
 
+from contracts.queues import QueueSpec, Topology
 from infra.amqp import connection_parameters
 from infra.consumer import Consumer
-from contracts.queues import QueueSpec, Topology
 from infra.topology import declare_topology, delete_topology
 from tests.support.bus import publish_confirmed
 from tests.support.waiting import eventually

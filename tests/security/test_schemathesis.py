@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
 from contracts.topology import topology
-from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.auth import issue_token
 from infra.settings import Settings
+from infra.topology import delete_topology
 from tests.support.databases import DatabaseFactory
 from tests.support.stack import Stack
 

@@ -18,10 +18,10 @@ import httpx
 import pika
 
 from contracts.topology import topology
-from infra.topology import delete_topology
 from infra.amqp import connection_parameters
 from infra.settings import Settings
 from infra.signing import load_or_create, sign_service_token
+from infra.topology import delete_topology
 from tests.support.servers import free_port
 
 DUIXIAN = str(Path(sys.executable).parent / "duixian")

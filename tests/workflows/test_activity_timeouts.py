@@ -11,9 +11,9 @@ from temporalio import activity
 
 from contracts.api.review import OpenTask, TaskRef
 from tests.support.bus import publish_envelope
+from tests.support.stand_ins import StandIns, applicant, submitted
 from tests.support.temporal import TemporalHarness
 from tests.support.waiting import eventually
-from tests.support.stand_ins import StandIns, applicant, submitted
 from workflows.application_case import ApplicationCaseWorkflow
 
 pytestmark = pytest.mark.workflow

@@ -14,9 +14,9 @@ from contracts.envelope import EventEnvelope
 from contracts.events.payout import PayoutStageDisbursed
 from contracts.workflows import DecisionSignal
 from tests.support.bus import consumed, publish_envelope
+from tests.support.stand_ins import StandIns, applicant, approved, submitted
 from tests.support.temporal import TemporalHarness, dev_server_path
 from tests.support.waiting import eventually
-from tests.support.stand_ins import StandIns, applicant, approved, submitted
 from tests.workflows.signal_counter import SignalCounter
 from workflows.application_case import ApplicationCaseWorkflow
 from workflows.bridge.routes import SignalWorkflow

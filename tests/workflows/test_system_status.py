@@ -15,8 +15,8 @@ from tests.support.bus import subscribed
 from tests.support.cockpit import CockpitProcess
 from tests.support.servers import free_port
 from tests.support.stack import Stack
-from tests.support.temporal import TemporalHarness
 from tests.support.stand_ins import StandIns
+from tests.support.temporal import TemporalHarness
 from workflows.application_case import ApplicationCaseWorkflow
 
 pytestmark = pytest.mark.workflow

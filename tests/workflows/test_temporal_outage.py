@@ -13,9 +13,9 @@ import time
 import pytest
 
 from tests.support.bus import consumed, failed_attempts, publish_envelope, ready_messages
+from tests.support.stand_ins import StandIns, applicant, approved, submitted
 from tests.support.temporal import TemporalHarness
 from tests.support.waiting import eventually
-from tests.support.stand_ins import StandIns, applicant, approved, submitted
 from workflows.application_case import ApplicationCaseWorkflow
 
 pytestmark = pytest.mark.workflow

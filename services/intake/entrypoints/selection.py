@@ -6,6 +6,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
+from contracts.api.intake import (
+    CandidacyPublic,
+    ListPublic,
+    Nominate,
+    OpenRound,
+    Resubmit,
+    RoundPublic,
+    SubmitList,
+)
 from infra import exports
 from infra.auth import ChainOfficeDep, EnterpriseDep, Principal, PrincipalDep, roles_allowed
 from infra.body_limits import body_limit
@@ -16,15 +25,6 @@ from services.intake.service_layer import materials
 from services.intake.service_layer import selection as service
 from services.intake.service_layer import selection_views as views
 from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
-from contracts.api.intake import (
-    CandidacyPublic,
-    ListPublic,
-    Nominate,
-    OpenRound,
-    Resubmit,
-    RoundPublic,
-    SubmitList,
-)
 from services.intake.service_layer.selection_export import candidacy_table
 
 ZoneOfficeDep = Annotated[Principal, Depends(roles_allowed("city_industry_bureau", "reform_zone_committee"))]

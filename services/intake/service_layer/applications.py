@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from contracts.api.intake import MaterialUpload, Uploads
 from contracts.common import ApplicantRef
 from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
@@ -16,15 +17,14 @@ from contracts.events.selection import MaterialRef
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, Forbidden, NotFound
-from infra.uow import UnitOfWork
 from infra.scope import scoped
+from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
 from policies.registry import load_registry
 from policies.text import Note
 from services.intake.adapters.orm import Application, ApplicationMaterial, TimelineEntry
 from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
 from services.intake.service_layer import clauses
-from contracts.api.intake import MaterialUpload, Uploads
 from services.intake.service_layer.materials import decoded, material_ref, owned, store_rows
 from services.intake.service_layer.scope import application_filter, on_review_route
 

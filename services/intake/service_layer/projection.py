@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from policies.money import format_yuan
 from contracts.envelope import EventEnvelope
 from contracts.events.payout import (
     PayoutPlanOpened,
@@ -25,6 +24,7 @@ from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
 from policies.beijing import beijing_minute
+from policies.money import format_yuan
 from policies.registry import load_registry
 from services.intake.adapters.orm import Application, ReferralProject
 from services.intake.domain.application import ApplicationStatus, advance, request_supplement

@@ -13,7 +13,6 @@ from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import col, select
 
 from contracts.common import ApplicantRef
-from policies.money import format_yuan
 from contracts.events.intake import (
     ReferralProgressReported,
     ReferralProjectRef,
@@ -23,10 +22,10 @@ from contracts.events.intake import (
 from infra.auth import Principal
 from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from infra.uow import UnitOfWork
 from infra.scope import one_in_scope, scoped
+from infra.uow import UnitOfWork
 from policies.errors import UnknownChain
-from policies.money import Yuan
+from policies.money import Yuan, format_yuan
 from policies.registry import load_registry
 from policies.text import Note, Text
 from services.intake.adapters.orm import ReferralProgressReport, ReferralProject

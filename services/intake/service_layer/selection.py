@@ -12,6 +12,15 @@ import uuid
 
 from sqlmodel import select
 
+from contracts.api.intake import (
+    CandidacyPublic,
+    ListPublic,
+    Nominate,
+    OpenRound,
+    Resubmit,
+    RoundPublic,
+    SubmitList,
+)
 from contracts.events.selection import (
     CandidacyResubmitted,
     CandidateNominated,
@@ -29,15 +38,6 @@ from services.intake.adapters.orm import Candidacy, SelectionRound, TimelineEntr
 from services.intake.domain.candidacy import KIND_ZH, STATUS_ZH, follows, nomination_window_refusal, precheck
 from services.intake.service_layer.applications import add_timeline
 from services.intake.service_layer.materials import decoded, store
-from contracts.api.intake import (
-    CandidacyPublic,
-    ListPublic,
-    Nominate,
-    OpenRound,
-    Resubmit,
-    RoundPublic,
-    SubmitList,
-)
 from services.intake.service_layer.selection_views import get_candidacy, get_round, public, reference, round_public
 
 

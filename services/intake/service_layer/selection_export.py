@@ -10,9 +10,9 @@ from sqlmodel import col, select
 
 from infra.auth import Principal
 from infra.exports import Column, Table, total_row
-from policies.beijing import beijing_minute
-from infra.uow import UnitOfWork
 from infra.scope import scoped
+from infra.uow import UnitOfWork
+from policies.beijing import beijing_minute
 from policies.registry import Registry, load_registry
 from services.intake.adapters.orm import Candidacy
 from services.intake.domain.candidacy import KIND_ZH, STATUS_ZH
@@ -25,7 +25,8 @@ COLUMNS = [Column("序号", 6), Column("自荐编号", 24), Column("企业名称
 
 def candidacy_table(uow: UnitOfWork, principal: Principal, round_id: str) -> Table:
     selection_round = get_round(uow, round_id)
-    query = scoped(select(Candidacy).where(Candidacy.round_id == round_id), visible(principal)).order_by(col(Candidacy.chain_id), col(Candidacy.region), col(Candidacy.nominated_at), col(Candidacy.id))
+    query = scoped(select(Candidacy).where(Candidacy.round_id == round_id), visible(principal)).order_by(
+        col(Candidacy.chain_id), col(Candidacy.region), col(Candidacy.nominated_at), col(Candidacy.id))
     registry = load_registry()
     rows = [_row(number, candidacy, registry) for number, candidacy in enumerate(uow.session.exec(query), start=1)]
     return Table(f"{selection_round.year}年{KIND_ZH[selection_round.kind]}遴选", COLUMNS, rows,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false
 from sqlmodel import col, select
 
+from contracts.api.intake import CandidacyPublic, RoundPublic
 from contracts.common import ApplicantRef
 from contracts.events.selection import CandidacyRef
 from infra.auth import Principal
@@ -12,7 +13,6 @@ from infra.scope import one_in_scope, scoped
 from infra.uow import UnitOfWork
 from services.intake.adapters.orm import Candidacy, CandidacyMaterial, SelectionRound
 from services.intake.domain.candidacy import STATUS_ZH
-from contracts.api.intake import CandidacyPublic, RoundPublic
 from services.intake.service_layer.materials import material_ref, owned
 
 SEE_ALL = frozenset({"auditor", "workflow", "province_chain_office", "leading_group", "chief_of_chiefs"})

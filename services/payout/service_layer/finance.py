@@ -12,15 +12,15 @@ from sqlmodel import col, select
 from contracts.api.payout import PayoutStagePublic
 from contracts.common import FenAmount
 from contracts.events.payout import BudgetLoaded
-from policies.money import format_yuan
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Forbidden, InvalidRequest, NotFound
 from infra.exports import Column, Table, total_row
-from policies.beijing import beijing_minute
-from infra.uow import UnitOfWork
 from infra.scope import scoped
+from infra.uow import UnitOfWork
+from policies.beijing import beijing_minute
 from policies.catalogue import load_catalogue
+from policies.money import format_yuan
 from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage
 from services.payout.domain import ledger
 from services.payout.domain.plan import STATUS_ZH, StageStatus
@@ -29,7 +29,7 @@ from services.payout.service_layer.scope import plan_filter
 from services.payout.service_layer.stages import list_stages, public, shown_to
 
 if TYPE_CHECKING:
-    from services.payout.service_layer.scope import StagesWithPlans
+    pass
 
 OUTSTANDING = (StageStatus.PENDING, StageStatus.PREPARED, StageStatus.APPROVED, StageStatus.FAILED)
 PAYABLE = (StageStatus.APPROVED, StageStatus.FAILED)

@@ -12,18 +12,19 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 
 from contracts.common import ApplicantRef, DeterminationRef
-from policies.money import format_yuan
 from infra.clock import utcnow
 from infra.db import insert_if_absent, table_of
 from infra.errors import Conflict, DataUnavailable, InvalidRequest
 from infra.uow import UnitOfWork
-from policies.catalogue import load_catalogue
 from policies.beijing import in_beijing
+from policies.catalogue import load_catalogue
 from policies.catalogue.models import Cap, Clause
+from policies.money import format_yuan
 from policies.registry import load_registry
 from services.payout.adapters.orm import Budget, CapCounter, CostShare, JournalEntry, JournalLine, LedgerAccount
 from services.payout.domain import ledger
 from services.payout.domain.ledger import Line
+
 
 class CapExceeded(Conflict):
     code = "cap_exceeded"

@@ -14,8 +14,8 @@ from contracts.events.payout import PayoutPlanOpened, StageRef
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, InvalidRequest
-from infra.uow import UnitOfWork
 from infra.scope import one_in_scope, scoped
+from infra.uow import UnitOfWork
 from policies.catalogue.models import Clause
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.payout.domain.plan import PlanStatus, StageStatus, split_stages

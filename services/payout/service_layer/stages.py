@@ -22,8 +22,8 @@ from infra.auth import Principal
 from infra.clock import beijing_today, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.four_eyes import require_different_person
-from infra.uow import UnitOfWork
 from infra.scope import one_in_scope, scoped
+from infra.uow import UnitOfWork
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.payout.domain import ledger
 from services.payout.domain.disbursement import date_refusal

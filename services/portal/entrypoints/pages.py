@@ -10,8 +10,8 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
-from policies.money import format_yuan
 from policies.beijing import beijing_minute
+from policies.money import format_yuan
 from services.portal.domain.directory import DirectoryEntry
 from services.portal.domain.navigation import navigation
 from services.portal.entrypoints.security import csrf_token, session_of

@@ -1,9 +1,10 @@
 """Task states and the rules of deciding one (pure)."""
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 
 class TaskStatus(StrEnum):
@@ -75,7 +76,7 @@ def determines(kind: str, decision: str) -> bool:
     return decision == "approve" and kind in DETERMINING_KINDS
 
 
-def same_item(task_facts: dict | None, other_facts: dict | None) -> bool:
+def same_item(task_facts: Mapping[str, Any] | None, other_facts: Mapping[str, Any] | None) -> bool:
     """Whether two tasks of a case decide the same item: for a referral award (9.2.1) each phase is its
     own item, so whoever determined phase 1 may determine phase 2 (four-eyes counts within an item)."""
     return (other_facts or {}).get("phase") == (task_facts or {}).get("phase")

@@ -237,7 +237,8 @@ def publish(uow: UnitOfWork, round_id: str, command: Publish) -> PublicityPublic
     if publicity.status != "open" or publicity.ends_at is None:
         raise Conflict("公示期尚未确定，不能公布", round_id=round_id)
     if command.as_of.tzinfo is None or command.as_of < publicity.ends_at:
-        raise Conflict(f"公示期至 {beijing_minute(publicity.ends_at)}（北京时间）结束，结束前不能公布", ends_at=publicity.ends_at.isoformat())
+        raise Conflict(f"公示期至 {beijing_minute(publicity.ends_at)}（北京时间）结束，结束前不能公布",
+                       ends_at=publicity.ends_at.isoformat())
     if (unresolved := _unresolved(uow, round_id)) > 0:
         raise Conflict(f"尚有{unresolved}件异议未核实，不能公布", unresolved_objections=unresolved)
     published_on = in_beijing(command.as_of).date()

@@ -17,6 +17,7 @@ from infra.auth import Principal
 from infra.clock import as_utc, utcnow
 from infra.errors import Conflict, InvalidRequest, NotFound
 from infra.four_eyes import require_different_person
+from infra.scope import one_in_scope, scoped
 from infra.uow import UnitOfWork
 from policies.beijing import in_beijing
 from policies.calculator import PriorAward
@@ -24,7 +25,6 @@ from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
 from policies.text import LongText, Text
 from services.review.adapters.orm import Decision, Task
-from infra.scope import one_in_scope, scoped
 from services.review.domain.task import (
     APPROVAL_KINDS,
     KIND_LABELS,

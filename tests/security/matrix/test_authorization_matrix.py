@@ -7,11 +7,11 @@ import pika
 import pytest
 
 from contracts.topology import topology
-from infra.topology import delete_topology
 from duixian.services import SERVICES
 from infra.amqp import connection_parameters
 from infra.auth import ROLES
 from infra.settings import Settings
+from infra.topology import delete_topology
 from tests.security.matrix.expectations import MATRIX, PUBLIC_PATHS
 from tests.security.matrix.identities import identity
 from tests.support.databases import DatabaseFactory
