@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from statistics import median as _median
 
-from policies.calendar import SHANGHAI, WorkingDayCalendar
+from policies.beijing import SHANGHAI
+from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
 
 CITATION = "长办发〔2020〕17号 第28条"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from policies.calendar import SHANGHAI
+from policies.beijing import SHANGHAI
 from policies.registry import load_registry
 
 PROCESS_ROLES = frozenset({"workflow", "system", "public"})

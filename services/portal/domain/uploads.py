@@ -6,10 +6,8 @@ import base64
 import hashlib
 from dataclasses import dataclass
 
-MIB = 1024 * 1024
-MAX_FILE_BYTES = 10 * MIB  # intake's limits (services/intake/service_layer/materials.py)
-MAX_FILES = 20
-MAX_TOTAL_BYTES = 50 * MIB
+from contracts.api.intake import MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES  # intake's limits, one home
+
 LIMITS_ZH = "PDF、PNG 或 JPEG 文件，每份不超过10MB，合计不超过20份、50MB"
 SIGNATURES = {"application/pdf": b"%PDF", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
 

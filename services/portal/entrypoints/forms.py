@@ -9,10 +9,11 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
+from contracts.api.intake import MAX_FILES, MAX_TOTAL_BYTES
+from contracts.common import MIB
 from infra.body_limits import body_limit
 from services.portal.adapters.services import ServiceRefused
 from services.portal.domain.directory import DirectoryEntry
-from services.portal.domain.uploads import MAX_FILES, MAX_TOTAL_BYTES, MIB
 from services.portal.entrypoints.pages import error_page, require_user
 
 T = TypeVar("T")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from policies.calendar import SHANGHAI
+from policies.beijing import SHANGHAI
 from policies.registry import load_registry
 from services.portal.adapters import selection
 from services.portal.adapters.intake import Tolerant, send_once

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Table, select
 
-from infra.clock import SHANGHAI, as_utc
+from infra.clock import as_utc
 from infra.db import Database
+from policies.beijing import SHANGHAI
 from policies.calendar import WorkingDayCalendar
 from policies.catalogue import load_catalogue
 from policies.registry import load_registry

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from infra.clock import beijing_today
-from policies.calendar import SHANGHAI
+from policies.beijing import SHANGHAI
 from policies.registry import load_registry
 from services.portal.adapters import intake, tasks
 from services.portal.adapters.services import ServiceClients, ServiceRefused

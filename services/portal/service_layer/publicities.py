@@ -6,7 +6,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from infra.clock import SHANGHAI, utcnow
+from infra.clock import utcnow
+from policies.beijing import SHANGHAI
 from policies.calendar import WorkingDayCalendar
 from services.portal.adapters import review
 from services.portal.adapters.services import ServiceClients, ServiceRefused
