@@ -117,6 +117,8 @@ def test_the_determination_shows_the_calculator_and_the_four_eyes_rule_refuses_t
         case = text(first.get(f"/officials/tasks/{determination}").text)
         assert "200,000.00元" in case and "长科发〔2022〕5号" in case, "the calculator's determination"
         assert "材料齐全" in case, "the earlier decision"
+        history = case.split("办理记录", 1)[1]
+        assert "李华" in history and "science-officer-1" not in history, "people by their directory names, not their ids"
         assert "四眼原则" in case and "另一名工作人员办理" in case
         refused = _decide(first, determination, decision="approve", reason="同意")
         assert refused.status_code == 403 and "四眼原则: 您已对该事项审核" in text(refused.text)

@@ -35,7 +35,21 @@ def yuan(amount_fen: int | None) -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(beijing=lambda v: beijing_minute(v) or "—", date_zh=chinese_date, yuan=yuan)
-templates.env.globals.update(csrf_token=csrf_token, navigation=navigation)
+
+
+def person(request: Request, subject: str | None) -> str:
+    """Who acted, as officials read it: the directory's name (services record subjects normalised to lower case,
+    an enterprise's USCC as upper case in the directory); the workflow is 系统; anyone else by their subject."""
+    if not subject:
+        return "—"
+    if subject.startswith("duixian-"):
+        return "系统"
+    directory = request.app.state.portal.directory
+    entry = directory.find(subject) or directory.find(subject.upper())
+    return entry.name if entry else subject
+
+
+templates.env.globals.update(csrf_token=csrf_token, navigation=navigation, person=person)
 
 
 def current_user(request: Request) -> DirectoryEntry | None:
