@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,10 +73,12 @@ def nesting_exceeds(body: bytes | bytearray, depth_limit: int) -> bool:
 class BodyLimits:
     """ASGI middleware: outermost, so it runs before authentication and before any body is parsed."""
 
-    def __init__(self, app: ASGIApp, limits: Iterable[RouteLimit] = (), *, json_depth: bool = True) -> None:
+    def __init__(self, app: ASGIApp, limits: Iterable[RouteLimit] = (), *, json_depth: bool = True,
+                 page: Callable[[ErrorResponse], str] | None = None) -> None:
         self.app = app
         self.limits = list(limits)
         self.json_depth = json_depth  # off where bodies are forms with files, whose bytes are not JSON
+        self.page = page  # where people, not programs, send the bodies (the portal): the refusal as an HTML page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -86,7 +88,7 @@ class BodyLimits:
                      DEFAULT_MAX_BODY_BYTES)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await _too_large(scope, send, limit)
+            await _too_large(scope, send, limit, self.page)
             return
         body = bytearray()
         more = True
@@ -96,7 +98,7 @@ class BodyLimits:
                 return  # the client went away
             body += message.get("body", b"")
             if len(body) > limit:
-                await _too_large(scope, send, limit)
+                await _too_large(scope, send, limit, self.page)
                 return
             more = message.get("more_body", False)
         if self.json_depth and nesting_exceeds(body, MAX_JSON_DEPTH):
@@ -130,17 +132,21 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+async def _too_large(scope: Scope, send: Send, limit: int, page: Callable[[ErrorResponse], str] | None = None) -> None:
     size = f"{limit // MIB} MiB" if limit % MIB == 0 else f"{limit} 字节"
     await _refuse(scope, send, 413, ErrorResponse(
         code="payload_too_large", message=f"请求体过大: 本接口最多接受 {size}",
-        errors=[FieldError(field="body", reason=f"超过 {size} 上限")], details={"max_bytes": limit}))
+        errors=[FieldError(field="body", reason=f"超过 {size} 上限")], details={"max_bytes": limit}), page)
 
 
-async def _refuse(scope: Scope, send: Send, status: int, error: ErrorResponse) -> None:
-    content = json.dumps(error.model_dump(mode="json"), ensure_ascii=False).encode()
+async def _refuse(scope: Scope, send: Send, status: int, error: ErrorResponse,
+                  page: Callable[[ErrorResponse], str] | None = None) -> None:
+    if page is None:
+        content, content_type = json.dumps(error.model_dump(mode="json"), ensure_ascii=False).encode(), b"application/json"
+    else:
+        content, content_type = page(error).encode(), b"text/html; charset=utf-8"
     request_id = next((v for n, v in scope["headers"] if n == b"x-request-id"), uuid.uuid4().hex.encode())[:64]
     await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(content)).encode()),
+        (b"content-type", content_type), (b"content-length", str(len(content)).encode()),
         (b"x-request-id", request_id)]})
     await send({"type": "http.response.body", "body": content})

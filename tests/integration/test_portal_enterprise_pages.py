@@ -116,6 +116,14 @@ def test_the_public_calculator_gives_the_amount_with_steps_and_the_cap_and_puts_
         assert visitor.post("/calculator/ckf2022-8.3", data=FORM_8_3).status_code == 403, "no CSRF token, no answer"
 
 
+def test_an_oversized_form_is_refused_with_a_chinese_page_not_json(system):
+    with system.browser() as visitor:
+        refused = visitor.post("/calculator/ckf2022-8.3", content=b"x" * (2 * 1024 * 1024),
+                               headers={"content-type": "application/x-www-form-urlencoded"})
+    assert refused.status_code == 413 and refused.headers["content-type"].startswith("text/html"), refused.text[:200]
+    assert "提交的内容过大" in refused.text and "没有保存任何内容" in refused.text
+
+
 def test_the_application_form_comes_from_the_clauses_facts_schema_with_labels_units_help_and_required_marks(system, enterprise):
     with system.browser(enterprise) as browser:
         page = browser.get("/enterprise/applications/new", params={"clause_id": "jgx2024-9.2.1"})

@@ -97,3 +97,23 @@ def test_nesting_counts_brackets_outside_strings_only():
     assert nesting_exceeds(b"[" * (MAX_JSON_DEPTH + 1), MAX_JSON_DEPTH)
     assert not nesting_exceeds(json.dumps({"name": "[" * 100 + '\\"[{' * 50}).encode(), MAX_JSON_DEPTH)
     assert nesting_exceeds(b'{"a": "\\\\", "b": ' + b"[" * 40, MAX_JSON_DEPTH), "an escaped backslash ends no string"
+
+
+def test_the_portal_answers_an_oversized_form_with_a_chinese_page_not_json():
+    from services.portal.entrypoints.pages import too_large_page
+
+    app, router = app_with_routes()
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": CHUNK, "more_body": True}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/items/small", "headers": [], "app": app}
+    asyncio.run(BodyLimits(app, declared_limits(router.routes), page=too_large_page)(scope, receive, send))
+    headers = dict(sent[0]["headers"])
+    page = sent[1]["body"].decode()
+    assert sent[0]["status"] == 413 and headers[b"content-type"].startswith(b"text/html")
+    assert '<html lang="zh-CN">' in page and "提交的内容过大" in page and "最多接受 1MB" in page and "{" not in page

@@ -48,7 +48,7 @@ from services.portal.entrypoints import (
     system,
 )
 from services.portal.entrypoints.forms import NotAnEnterprise
-from services.portal.entrypoints.pages import SignInRequired, error_page
+from services.portal.entrypoints.pages import SignInRequired, error_page, too_large_page
 from services.portal.entrypoints.security import CsrfRefused, SecurityHeadersMiddleware, SessionMiddleware, session_expired, verify_csrf
 from services.portal.entrypoints.workspaces import WorkspaceRefused
 
@@ -124,7 +124,7 @@ def create_app(runtime: ServiceRuntime | None = None) -> FastAPI:
     for router in (officials.router, chain_office.router, admin.router):
         app.include_router(router)
     # Bodies are bounded before anything reads them (forms with files: the routes' own limits); not JSON here.
-    app.add_middleware(BodyLimits, limits=declared_limits(app.routes), json_depth=False)
+    app.add_middleware(BodyLimits, limits=declared_limits(app.routes), json_depth=False, page=too_large_page)
     _add_error_pages(app)
     return app
 

@@ -10,6 +10,8 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from contracts.common import MIB
+from infra.errors import ErrorResponse
 from policies.beijing import beijing_minute
 from policies.money import format_yuan
 from services.portal.domain.directory import DirectoryEntry
@@ -35,6 +37,13 @@ def yuan(amount_fen: int | None) -> str:
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 templates.env.filters.update(beijing=lambda v: beijing_minute(v) or "—", date_zh=chinese_date, yuan=yuan)
+
+
+def too_large_page(error: ErrorResponse) -> str:
+    """The body limit's refusal (413) as a page: people send these bodies from forms, not programs."""
+    limit = int(error.details.get("max_bytes", 0))
+    size = f"{limit // MIB}MB" if limit and limit % MIB == 0 else f"{limit} 字节"
+    return templates.get_template("too_large.html").render(size=size)
 
 
 def person(request: Request, subject: str | None) -> str:
