@@ -8,6 +8,14 @@ from pydantic import BaseModel, Field, StrictInt
 from contracts.common import ApplicantRef, FenAmount
 from policies.text import Text
 
+# The Chinese name of each kind of review task, as every page and refusal shows it (review decides with it, the
+# portal's pages and cockpit read it): subsidy cases, and the selection of chain_leader / chain_core
+# (晋政办发〔2023〕44号, seed 004 §10.3).
+TASK_KIND_LABELS = {"case_review": "审核", "case_determination": "核定",
+                    "city_recommendation": "遴选推荐", "completeness_check": "完整性核查", "expert_review": "专家评审",
+                    "chief_review": "链长审核", "lead_unit_submission": "牵头单位报送", "selection_approval": "审定",
+                    "list_gathering": "名单汇总"}
+
 
 class PriorAwardRef(BaseModel):
     """An award already determined (from the payout ledger), as the calculator counts it."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Table, select
 
+from contracts.api.review import TASK_KIND_LABELS
 from infra.clock import as_utc
 from infra.db import Database
 from policies.beijing import SHANGHAI
@@ -20,10 +21,6 @@ from policies.registry import load_registry
 from services.portal.adapters.cockpit_tables import budgets, candidacies, cases, stages, steps
 from services.portal.domain import cockpit
 from services.portal.domain.cockpit import CandidacyFacts, CaseFacts, StepFacts
-
-STEP_LABELS = {"case_review": "审核", "case_determination": "核定", "city_recommendation": "遴选推荐",
-               "completeness_check": "完整性核查", "expert_review": "专家评审", "chief_review": "链长审核",
-               "lead_unit_submission": "牵头单位报送", "selection_approval": "审定", "list_gathering": "名单汇总"}
 
 
 @dataclass(frozen=True)
@@ -159,7 +156,7 @@ def dashboard(db: Database, calendar: WorkingDayCalendar, now: dt.datetime, peri
     in_period = [StepFacts(s["kind"] or "", s["organisation"] or "", _utc(s["opened_at"]), _utc(s["decided_at"]),
                            _utc(s["due_at"]), s["reported_overdue"])
                  for s in all_steps if period.holds(s["decided_at"]) or (s["decided_at"] is None and period.holds(s["opened_at"]))]
-    step_rows = [StepRow(STEP_LABELS.get(f.kind, f.kind), registry.organisation_zh(f.organisation) if f.organisation else "—", f)
+    step_rows = [StepRow(TASK_KIND_LABELS.get(f.kind, f.kind), registry.organisation_zh(f.organisation) if f.organisation else "—", f)
                  for f in cockpit.step_figures(calendar, in_period, now)]
 
     funnel = cockpit.funnel(CandidacyFacts(**{k: c[k] for k in ("nominated", "recommended", "proposed", "publicised", "published")})

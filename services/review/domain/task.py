@@ -6,6 +6,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
+from contracts.api.review import TASK_KIND_LABELS as KIND_LABELS
+
 
 class TaskStatus(StrEnum):
     OPEN = "open"
@@ -30,12 +32,6 @@ CONFIRM_ONLY_KINDS = frozenset({"list_gathering"})
 
 # Approving kinds: whoever decided another task of the same case may not decide these (four-eyes).
 APPROVAL_KINDS = frozenset({"case_determination", "selection_approval"})
-
-KIND_LABELS = {"case_review": "审核", "case_determination": "核定",
-               # selection of chain_leader / chain_core (晋政办发〔2023〕44号, seed 004 §10.3)
-               "city_recommendation": "遴选推荐", "completeness_check": "完整性核查", "expert_review": "专家评审",
-               "chief_review": "链长审核", "lead_unit_submission": "牵头单位报送", "selection_approval": "审定",
-               "list_gathering": "名单汇总"}
 
 
 def remaining_working_days(is_working_day: Callable[[date], bool], interrupted_on: date, due_on: date) -> int:
