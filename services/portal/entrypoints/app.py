@@ -47,7 +47,6 @@ from services.portal.entrypoints import (
     referrals,
     system,
 )
-from services.portal.entrypoints.forms import NotAnEnterprise
 from services.portal.entrypoints.pages import SignInRequired, error_page, too_large_page
 from services.portal.entrypoints.security import CsrfRefused, SecurityHeadersMiddleware, SessionMiddleware, session_expired, verify_csrf
 from services.portal.entrypoints.workspaces import WorkspaceRefused
@@ -135,13 +134,9 @@ def _add_error_pages(app: FastAPI) -> None:
         return error_page(request, 403, "请求已被拒绝",
                           "表单已失效或来源无法确认（缺少安全校验码）。请返回上一页，刷新后重新提交。")
 
-    @app.exception_handler(NotAnEnterprise)
-    async def not_an_enterprise(request: Request, error: NotAnEnterprise) -> Response:
-        return error_page(request, 403, "仅限企业办理", "该页面供申报企业使用；您的账号不是企业账号。")
-
     @app.exception_handler(WorkspaceRefused)
     async def wrong_workspace(request: Request, error: WorkspaceRefused) -> Response:
-        return error_page(request, 403, f"仅限{error.label}使用", f"该页面供{error.label}使用；您的账号无权办理。")
+        return error_page(request, 403, error.title, error.message)
 
     @app.exception_handler(SignInRequired)
     async def sign_in_required(request: Request, error: SignInRequired) -> Response:

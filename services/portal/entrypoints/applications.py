@@ -9,8 +9,9 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from services.portal.entrypoints.forms import UPLOAD_BODY_LIMIT, EnterpriseDep, or_not_found, portal_of, read_form, visitor
+from services.portal.entrypoints.forms import UPLOAD_BODY_LIMIT, or_not_found, portal_of, read_form, visitor
 from services.portal.entrypoints.pages import error_page, render
+from services.portal.entrypoints.workspaces import EnterpriseDep
 from services.portal.service_layer import applications as service
 from services.portal.service_layer.applications import Saved, Sent
 

@@ -4,18 +4,17 @@ projection, which the `cockpit` process feeds from the services' events."""
 from __future__ import annotations
 
 import re
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from infra import exports
 from infra.clock import beijing_today, utcnow
 from services.portal.domain.charts import bar_chart
-from services.portal.domain.directory import DirectoryEntry
 from services.portal.entrypoints.forms import portal_of
-from services.portal.entrypoints.pages import error_page, render, require_user, yuan
+from services.portal.entrypoints.pages import error_page, render, yuan
+from services.portal.entrypoints.workspaces import CockpitDep
 from services.portal.service_layer import cockpit as service
 from services.portal.service_layer.cockpit import Dashboard, Period
 from services.portal.service_layer.cockpit_export import report
@@ -25,18 +24,6 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-class NotTheCockpit(Exception):
-    pass
-
-
-def require_cockpit(request: Request) -> DirectoryEntry:
-    user = require_user(request)
-    if user.workspace != "cockpit":
-        raise NotTheCockpit()
-    return user
-
-
-CockpitDep = Annotated[DirectoryEntry, Depends(require_cockpit)]
 
 
 def _year(value: str | None) -> int | str:
@@ -101,9 +88,5 @@ async def monthly_report(request: Request, user: CockpitDep, month: str | None =
 
 
 def install(app: FastAPI) -> None:
-    """The cockpit's router and its refusal page (another workspace's user: 403 in Chinese)."""
+    """The cockpit's router (the refusal page for other workspaces is workspaces.WorkspaceRefused's)."""
     app.include_router(router)
-
-    @app.exception_handler(NotTheCockpit)
-    async def not_the_cockpit(request: Request, error: NotTheCockpit) -> Response:
-        return error_page(request, 403, "仅限领导驾驶舱用户", "领导驾驶舱供领导小组成员使用；您的账号无权查看。")

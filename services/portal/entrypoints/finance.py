@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
@@ -15,7 +15,8 @@ from services.portal.adapters import finance as payout
 from services.portal.adapters.services import ServiceClients
 from services.portal.domain.directory import DirectoryEntry
 from services.portal.entrypoints.forms import or_not_found, portal_of
-from services.portal.entrypoints.pages import error_page, render, require_user
+from services.portal.entrypoints.pages import error_page, render
+from services.portal.entrypoints.workspaces import FinanceDep
 from services.portal.service_layer import finance_stages as stages
 from services.portal.service_layer import finance_views as views
 
@@ -26,27 +27,11 @@ FileFormat = Literal["xlsx", "csv"]
 LOADED = {"budget": "年度预算已载入。", "share": "市县分担比例已载入。"}
 
 
-class NotFinance(Exception):
-    pass
-
-
-def require_finance(request: Request) -> DirectoryEntry:
-    user = require_user(request)
-    if user.workspace != "finance":
-        raise NotFinance()
-    return user
-
-
-FinanceDep = Annotated[DirectoryEntry, Depends(require_finance)]
 
 
 def install(app: FastAPI) -> None:
-    """The router and its refusal page for anyone outside the finance workspace."""
+    """The finance router (the refusal page for other workspaces is workspaces.WorkspaceRefused's)."""
     app.include_router(router)
-
-    @app.exception_handler(NotFinance)
-    async def not_finance(request: Request, error: NotFinance) -> Response:
-        return error_page(request, 403, "仅限财政部门", "该页面供财政部门（编制、审批、拨付）和审计使用；您的账号无此权限。")
 
 
 def _not_found(request: Request, make: Callable[[], T]) -> T | Response:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
@@ -13,8 +13,7 @@ from contracts.api.intake import MAX_FILES, MAX_TOTAL_BYTES
 from contracts.common import MIB
 from infra.body_limits import body_limit
 from services.portal.adapters.services import ServiceRefused
-from services.portal.domain.directory import DirectoryEntry
-from services.portal.entrypoints.pages import error_page, require_user
+from services.portal.entrypoints.pages import error_page
 
 T = TypeVar("T")
 
@@ -22,18 +21,6 @@ T = TypeVar("T")
 UPLOAD_BODY_LIMIT = body_limit(MAX_TOTAL_BYTES + MAX_FILES * 4096 + MIB)
 
 
-class NotAnEnterprise(Exception):
-    pass
-
-
-def require_enterprise(request: Request) -> DirectoryEntry:
-    user = require_user(request)
-    if user.workspace != "enterprise":
-        raise NotAnEnterprise()
-    return user
-
-
-EnterpriseDep = Annotated[DirectoryEntry, Depends(require_enterprise)]
 
 
 def visitor(request: Request) -> str | None:

@@ -9,8 +9,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from services.portal.domain.directory import DirectoryEntry
-from services.portal.entrypoints.forms import EnterpriseDep, or_not_found, portal_of
+from services.portal.entrypoints.forms import or_not_found, portal_of
 from services.portal.entrypoints.pages import render
+from services.portal.entrypoints.workspaces import EnterpriseDep
 from services.portal.service_layer import referrals as service
 from services.portal.service_layer.applications import Sent
 from services.portal.service_layer.referrals import Form
