@@ -4,9 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Test processes: most of a run waits on servers (Temporal, browsers, brokers), so two workers halve it even
-# on two cores; a module stays on one worker (--dist loadfile) so its booted system is shared.
-TEST_WORKERS ?= 2
+# Test processes: most of a run waits on servers (Temporal, browsers, brokers; a serial run keeps two cores under
+# half busy), so three workers shorten it even on two cores; a module stays on one worker (--dist loadfile) so its
+# booted system is shared, and the longest modules start first (tests/conftest.py).
+TEST_WORKERS ?= 3
 
 .PHONY: up test lint venv unit integration workflow e2e bench contracts clean
 

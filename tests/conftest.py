@@ -14,6 +14,18 @@ from infra.topology import delete_topology
 from tests.support import backing
 from tests.support.databases import DatabaseFactory
 
+# The longest modules first: `make test` hands each of its workers a module at a time in collection order, so a
+# long module collected last would keep one worker busy while the others idle (figures: pytest --durations).
+LONGEST_FIRST = ("tests/security/test_schemathesis.py", "tests/workflows/test_selection_round.py",
+                 "tests/integration/test_payout_ledger_states.py", "tests/workflows/test_temporal_outage.py",
+                 "tests/workflows/test_selection.py", "tests/workflows/test_system_status.py", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next((i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)), len(LONGEST_FIRST))
+    items.sort(key=rank)  # stable: within a rank, collection order
+
 
 @pytest.fixture(scope="session")
 def amqp_url() -> str:
