@@ -44,7 +44,9 @@ def running(request, tmp_path_factory, amqp_url):  # type: ignore[no-untyped-def
 
 
 def _schema(stack: Stack, service: str):  # type: ignore[no-untyped-def]
-    return schemathesis.openapi.from_url(stack.servers[service].url + "/openapi.json")
+    # The first /openapi.json builds the document (every model's JSON Schema): on a loaded two-core CI machine
+    # that took longer than schemathesis's default 10 s read timeout, so the load waits as long as a slow request may.
+    return schemathesis.openapi.from_url(stack.servers[service].url + "/openapi.json", timeout=120)
 
 
 def _headers(stack: Stack, service: str) -> dict[str, str]:
