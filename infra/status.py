@@ -111,9 +111,17 @@ def bus_status(amqp_url: str, topology: Topology, heartbeat: int = 30) -> tuple[
     except (AMQPError, OSError) as error:
         return DependencyStatus(name="broker", status="down", detail=f"消息代理连接中断 ({type(error).__name__})"), []
     finally:
+        _close_quietly(connection)
+    return DependencyStatus(name="broker", status="ok", detail="消息代理可达"), queues
+
+
+def _close_quietly(connection: pika.BlockingConnection) -> None:
+    """The status is already decided; a connection the broker dropped meanwhile must not turn it into a 500."""
+    try:
         if connection.is_open:
             connection.close()
-    return DependencyStatus(name="broker", status="ok", detail="消息代理可达"), queues
+    except (AMQPError, OSError) as error:
+        log.info("status_connection_close_failed", error=type(error).__name__)
 
 
 def _queue_status(connection: pika.BlockingConnection, name: str, dead_letter_queue: str, key: str) -> QueueStatus:
