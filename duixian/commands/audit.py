@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from duixian.services import SERVICES, entrypoint
+from duixian.services import PORTAL, SERVED, SERVICES, entrypoint
 from infra import audit, audit_checkpoints
 from infra.db import sqlite_file
 from infra.runtime import ServiceRuntime
@@ -22,13 +22,14 @@ def command() -> None:
 
 
 @command.command("verify")
-@click.argument("services", nargs=-1, type=click.Choice(SERVICES))
+@click.argument("services", nargs=-1, type=click.Choice(SERVED))
 def verify(services: tuple[str, ...]) -> None:
     """验证审计链并与其他服务保存的检查点核对; exit 1 naming the first broken record of each broken chain,
-    2 when a database is missing or another service's checkpoints cannot be read (the check is incomplete)."""
+    2 when a database is missing or another service's checkpoints cannot be read (the check is incomplete).
+    Without arguments: the three services, and the portal's directory chain where the portal has a database."""
     from duixian import cli  # imported late: duixian.cli imports this module while registering
 
-    services = services or SERVICES
+    services = services or SERVICES + ((PORTAL,) if _portal_has_chain() else ())
     missing = {service: problem for service in services if (problem := _no_database(service))}
     for service, problem in missing.items():
         click.echo(f"{service}: {problem}", err=True)
@@ -56,7 +57,7 @@ def verify(services: tuple[str, ...]) -> None:
         finally:
             runtime.db.dispose()
         if report.intact:
-            click.echo(f"{service}: 完整 ({_summary(report)})")
+            click.echo(f"{service}: 完整 ({_summary(report, service)})")
         else:
             broken = True
             click.echo(f"{service}: 审计链断裂 — 第一条异常记录 seq={report.first_broken_seq}: {report.reason}", err=True)
@@ -76,13 +77,31 @@ def _no_database(service: str) -> str | None:
     return None
 
 
+def _portal_has_chain() -> bool:
+    """Whether the portal has run here (its database holds an audit log): only then is its chain verified by default."""
+    if _no_database(PORTAL) is not None:
+        return False
+    runtime = entrypoint(PORTAL).build_runtime()
+    try:
+        with runtime.db.engine.connect() as conn:
+            return inspect(conn).has_table(runtime.tables.audit_log.name)
+    except DBAPIError:
+        return False
+    finally:
+        runtime.db.dispose()
+
+
 def _shown(runtime: ServiceRuntime) -> str:
     return make_url(runtime.db.url).render_as_string(hide_password=True)
 
 
 def _kept_elsewhere(service: str) -> tuple[list[audit.Checkpoint], list[tuple[str, str]]]:
-    """The checkpoints of `service`'s chain that the other services hold, and why a keeper could not be read."""
-    kept, unread = [], []
+    """The checkpoints of `service`'s chain that the other services hold, and why a keeper could not be read.
+    The portal publishes no events, so nobody keeps checkpoints of its chain (docs/audit.md)."""
+    kept: list[audit.Checkpoint] = []
+    unread: list[tuple[str, str]] = []
+    if service == PORTAL:
+        return kept, unread
     for keeper in SERVICES:
         if keeper == service:
             continue
@@ -103,9 +122,11 @@ def _kept_elsewhere(service: str) -> tuple[list[audit.Checkpoint], list[tuple[st
     return kept, unread
 
 
-def _summary(report: audit.ChainReport) -> str:
+def _summary(report: audit.ChainReport, service: str) -> str:
     parts = [f"{report.records} 条记录"]
-    if report.checkpoints:
+    if service == PORTAL:
+        parts.append("门户的名录审计链不发布检查点, 仅受审计密钥保护")
+    elif report.checkpoints:
         parts.append(f"与其他服务保存的 {report.checkpoints} 个检查点一致, 最新 seq={report.latest_checkpoint}")
     else:
         parts.append("其他服务尚未保存检查点")

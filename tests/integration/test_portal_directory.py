@@ -7,6 +7,7 @@ import html
 import re
 
 import pytest
+from sqlalchemy import update
 
 from infra import audit, migrations
 from infra.settings import Settings
@@ -14,6 +15,7 @@ from services.portal.adapters.sessions import Session
 from services.portal.entrypoints.app import build_runtime, create_app
 from services.portal.entrypoints.security import CSRF_KEY
 from services.portal.service_layer.signin import USER
+from tests.support.audit import chain, verify, with_database_rights
 from tests.support.servers import ServiceServer
 
 pytestmark = pytest.mark.integration
@@ -41,7 +43,7 @@ def browser(server, subject: str):  # type: ignore[no-untyped-def]
     return httpx.Client(base_url=server.url, cookies={"duixian_session": session_id}, timeout=30)
 
 
-def test_admins_manage_the_directory_with_an_audit_chain_and_changes_take_effect_at_once(portal):
+def test_admins_manage_the_directory_with_an_audit_chain_and_changes_take_effect_at_once(portal, databases):
     server, runtime = portal
     with browser(server, "admin-1") as admin, browser(server, "science-officer-2") as officer:
         listed = text(admin.get("/admin/directory").text)
@@ -80,6 +82,16 @@ def test_admins_manage_the_directory_with_an_audit_chain_and_changes_take_effect
     assert report.intact, report
     with browser(server, "center-officer-1") as official:
         assert official.get("/admin/directory").status_code == 403
+
+    checked = verify(databases, "portal")
+    assert checked.returncode == 0 and "portal: 完整" in checked.stdout, checked
+    records = chain(runtime)
+    forged = next(r for r in records if r["action"] == "directory.change")
+    with with_database_rights(runtime) as conn:  # someone with database rights quietly undoes the change's record
+        log = runtime.tables.audit_log
+        conn.execute(update(log).where(log.c.seq == forged["seq"]).values(after=forged["before"]))
+    tampered = verify(databases, "portal")
+    assert tampered.returncode == 1 and f"portal: 审计链断裂 — 第一条异常记录 seq={forged['seq']}" in tampered.stderr, tampered
 
 
 def runtime_entry(server, subject: str):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import Connection, select, text, update
 
 from duixian.cli import cli
-from duixian.services import SERVICES, entrypoint
+from duixian.services import SERVED, entrypoint
 from infra import audit, audit_checkpoints, migrations
 from infra.runtime import ServiceRuntime
 from infra.settings import Settings, get_settings
@@ -22,7 +22,7 @@ def verify(databases: DatabaseFactory, *services: str) -> subprocess.CompletedPr
     """`duixian audit verify <service>…` as an operator runs it, pointed at every service's database (in this
     process, with the settings read afresh from that environment: a subprocess costs seconds per call)."""
     env = {}
-    for each in SERVICES:
+    for each in SERVED:
         url, schema = databases.url_and_schema(each)
         if schema:
             url += ("&" if "?" in url else "?") + f"options=-csearch_path%3D{schema}"
