@@ -22,6 +22,17 @@ class TaskOpened(BaseModel):
     due_at: datetime | None = None
 
 
+@event("review.task.due_dated", summary="待办已确定办理期限 — a task opened without a due date (its period reached a year "
+       "whose holiday schedule was not loaded) got one when that schedule was loaded")
+class TaskDueDated(BaseModel):
+    task_id: str
+    case_id: str
+    kind: str
+    assignee_role: str
+    assignee_org: str
+    due_at: datetime
+
+
 @event("review.decision.recorded", summary="审核意见已记录 — a department decided a task")
 class DecisionRecorded(BaseModel):
     task_id: str

@@ -42,6 +42,9 @@ class Task(ReviewTable, table=True):
     opened_by: str = Field(max_length=128)
     opened_at: datetime = _when()
     due_at: datetime | None = _when(nullable=True)
+    # the working days due_at was (or is to be) counted from opened_at; kept so that a task opened while its
+    # period reached a year the calendar did not know gets its due date once an admin loads that year
+    due_working_days: int | None = Field(default=None)
     closed_at: datetime | None = _when(nullable=True)
 
 

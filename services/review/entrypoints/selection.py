@@ -17,7 +17,7 @@ from infra.web import PublicUowDep, UowDep
 from policies.calendar import YearSchedule
 from services.review.service_layer import calendar, experts
 from services.review.service_layer import selection as service
-from services.review.service_layer.calendar import CalendarSchedulePublic
+from services.review.service_layer.calendar import CalendarScheduleLoaded, CalendarSchedulePublic
 from services.review.service_layer.experts import LoadPool, PoolPublic
 from services.review.service_layer.selection import (
     LodgeObjection,
@@ -98,8 +98,8 @@ def list_schedules(principal: PrincipalDep, uow: UowDep) -> list[CalendarSchedul
     return calendar.list_schedules(uow)
 
 
-@admin.post("/admin/calendar-schedules", response_model=CalendarSchedulePublic, status_code=201,
-            summary="(管理员) 载入某年国务院节假日安排及其来源")
+@admin.post("/admin/calendar-schedules", response_model=CalendarScheduleLoaded, status_code=201,
+            summary="(管理员) 载入某年国务院节假日安排及其来源; 期限跨入该年而尚无截止时间的在办待办随即确定办理期限")
 def load_schedule(body: YearSchedule, uow: UowDep, idempotency: IdempotencyDep,
                   principal: AdminDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: calendar.load_schedule(uow, principal, body), status_code=201)

@@ -2,12 +2,13 @@
 admin loaded (POST /admin/calendar-schedules, recorded with its source notice). Every period review
 counts — a task's due date, the working days a task keeps after 补正, a publicity — is counted on
 `working_day_calendar(uow)`, so a year an admin loads counts everywhere at once. A year neither knows
-raises `CalendarUnavailable`; it is never guessed."""
+raises `CalendarUnavailable`; it is never guessed. Loading a year dates the open tasks that waited for it
+(due_dates.date_pending_tasks)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
 from infra.auth import Principal
@@ -17,6 +18,7 @@ from infra.uow import UnitOfWork
 from policies.calendar import WorkingDayCalendar, YearSchedule
 from policies.errors import DataFileInvalid
 from services.review.adapters.orm import CalendarScheduleRecord
+from services.review.service_layer.due_dates import date_pending_tasks
 
 
 class CalendarSchedulePublic(BaseModel):
@@ -26,6 +28,10 @@ class CalendarSchedulePublic(BaseModel):
     makeup_workdays: int
     loaded_by: str
     loaded_at: dt.datetime
+
+
+class CalendarScheduleLoaded(CalendarSchedulePublic):
+    tasks_due_dated: int = Field(description="因本次载入而确定办理期限的在办待办数")
 
 
 def working_day_calendar(uow: UnitOfWork) -> WorkingDayCalendar:
@@ -38,7 +44,8 @@ def loaded_schedules(uow: UnitOfWork) -> list[YearSchedule]:
     return [YearSchedule.model_validate(row.body) for row in rows]
 
 
-def load_schedule(uow: UnitOfWork, principal: Principal, schedule: YearSchedule) -> CalendarSchedulePublic:
+def load_schedule(uow: UnitOfWork, principal: Principal, schedule: YearSchedule) -> CalendarScheduleLoaded:
+    """Load a year schedule; the open tasks whose period reached that year get their due date now."""
     if uow.session.get(CalendarScheduleRecord, schedule.year) is not None:
         raise Conflict(f"{schedule.year}年节假日安排已载入", year=schedule.year)
     try:
@@ -49,7 +56,9 @@ def load_schedule(uow: UnitOfWork, principal: Principal, schedule: YearSchedule)
     record = CalendarScheduleRecord(year=schedule.year, body=body, loaded_by=principal.subject, loaded_at=utcnow())
     uow.session.add(record)
     uow.audit("calendar.schedule.load", "calendar_schedule", str(schedule.year), after=body)
-    return schedule_public(record)
+    uow.session.flush()
+    dated = date_pending_tasks(uow, working_day_calendar(uow))
+    return CalendarScheduleLoaded(**schedule_public(record).model_dump(), tasks_due_dated=dated)
 
 
 def list_schedules(uow: UnitOfWork) -> list[CalendarSchedulePublic]:

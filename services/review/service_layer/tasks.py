@@ -36,7 +36,7 @@ from services.review.domain.task import (
     remaining_working_days,
     same_item,
 )
-from services.review.service_layer import tier_tables
+from services.review.service_layer import due_dates, tier_tables
 from services.review.service_layer.calendar import working_day_calendar
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import actionable_filter, task_filter
@@ -80,6 +80,7 @@ class TaskPublic(BaseModel):
     status_label: str
     opened_at: datetime
     due_at: datetime | None
+    due_working_days: int | None = Field(default=None, description="办理时限(工作日); 有时限而无截止时间: 期限跨入尚未载入节假日安排的年份")
     overdue: bool = Field(default=False, description="仍待办理且已过办理时限")
     decision: DecisionPublic | None = None
 
@@ -87,6 +88,7 @@ class TaskPublic(BaseModel):
 def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
     now = utcnow()
     calendar = working_day_calendar(uow)
+    period = _resumed_period(uow, calendar, command) if command.resumes_task_id else command.due_working_days
     task = Task(
         id=f"TASK-{uuid.uuid4().hex[:16].upper()}",
         case_id=command.case_id,
@@ -101,8 +103,8 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
         status=TaskStatus.OPEN,
         opened_by=uow.actor.subject,
         opened_at=now,
-        due_at=(_resumed_due_at(uow, calendar, command, now) if command.resumes_task_id
-                else _due_at(calendar, now, command.due_working_days)),
+        due_at=due_dates.due_at(calendar, now, period),
+        due_working_days=period,
     )
     uow.session.add(task)
     uow.publish(
@@ -150,33 +152,20 @@ def _internal_task(uow: UnitOfWork, task_id: str) -> Task:
     return task
 
 
-def _due_at(calendar: WorkingDayCalendar, now: datetime, working_days: int | None) -> datetime | None:
-    if working_days is None:
-        return None
-    try:
-        return calendar.deadline(now, working_days).ends_at
-    except CalendarUnavailable as error:
-        # The task is still opened, without a due date: the year is never guessed (an admin loads its
-        # schedule, POST /admin/calendar-schedules, before the first task whose period reaches it).
-        log.warning("task_due_date_pending_calendar", year=error.year, working_days=working_days)
-        return None
-
-
-def _resumed_due_at(uow: UnitOfWork, calendar: WorkingDayCalendar, command: OpenTask, now: datetime) -> datetime | None:
+def _resumed_period(uow: UnitOfWork, calendar: WorkingDayCalendar, command: OpenTask) -> int | None:
     """A task reopened after a supplement (补正) keeps the working days its predecessor had left when
     the request stopped the clock; the time the request spent with the applicant does not count."""
     earlier = uow.session.get(Task, command.resumes_task_id)
     if earlier is None or earlier.case_id != command.case_id:
         raise InvalidRequest.on("resumes_task_id", "须为同一案件中要求补正的待办")
     if earlier.due_at is None or earlier.closed_at is None:
-        return _due_at(calendar, now, command.due_working_days)
+        return command.due_working_days
     try:
-        left = remaining_working_days(calendar.is_working_day, in_beijing(earlier.closed_at).date(),
+        return remaining_working_days(calendar.is_working_day, in_beijing(earlier.closed_at).date(),
                                       in_beijing(earlier.due_at - timedelta(microseconds=1)).date())  # due_at: end of the last day
     except CalendarUnavailable as error:
         log.warning("task_due_date_pending_calendar", year=error.year, resumes=earlier.id)
         return None
-    return _due_at(calendar, now, left)
 
 
 def get_task(uow: UnitOfWork, principal: Principal, task_id: str, *, to_act: bool = False) -> Task:
@@ -294,6 +283,7 @@ def public(uow: UnitOfWork, task: Task) -> TaskPublic:
         status_label=STATUS_LABELS[status],
         opened_at=task.opened_at,
         due_at=task.due_at,
+        due_working_days=task.due_working_days,
         overdue=status == TaskStatus.OPEN and task.due_at is not None and as_utc(task.due_at) < utcnow(),
         decision=decision_public(decision) if decision else None,
     )
