@@ -46,6 +46,7 @@ WORKFLOW_BRIDGE = QueueSpec(
         "intake.referral.registered",
         "intake.referral.progress_reported",
         "review.decision.recorded",
+        "review.task.due_dated",
         "payout.stage.approved",
         "payout.stage.disbursed",
         "payout.stage.failed",

@@ -28,6 +28,14 @@ class DecisionSignal(BaseModel):
     missing_items: list[str] = Field(default_factory=list)
 
 
+class TaskDueDatedSignal(BaseModel):
+    """A task opened without a due date got one (its year's holiday schedule was loaded), delivered by the bridge."""
+
+    event_id: str
+    task_id: str
+    due_at: datetime
+
+
 class PayoutStageSignal(BaseModel):
     """A stage of the case's payout plan changed on the finance ledger, delivered by the bridge."""
 

@@ -15,7 +15,7 @@ with workflow.unsafe.imports_passed_through():
 
     from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef, PriorAwardList, PriorAwardsQuery
     from contracts.api.review import PriorAwardRef
-    from contracts.workflows import ApplicationCaseInput, DecisionSignal, PayoutStageSignal, ResubmissionSignal
+    from contracts.workflows import ApplicationCaseInput, DecisionSignal, PayoutStageSignal, ResubmissionSignal, TaskDueDatedSignal
     from workflows.payout_steps import PayoutTracker
     from workflows.review_steps import ACTIVITY_OPTIONS, DecisionInbox, SupplementInbox, read, review_through, route_for
 
@@ -81,6 +81,10 @@ class ApplicationCaseWorkflow:
     @workflow.signal(name="decision_recorded")
     def decision_recorded(self, signal: DecisionSignal) -> None:
         self._inbox.receive(signal)
+
+    @workflow.signal(name="task_due_dated")
+    def task_due_dated(self, signal: TaskDueDatedSignal) -> None:
+        self._inbox.receive_due_date(signal)
 
     @workflow.signal(name="payout_stage_changed")
     def payout_stage_changed(self, signal: PayoutStageSignal) -> None:

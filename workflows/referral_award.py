@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from contracts.api.payout import AddPayoutStage, OpenPayoutPlan, PayoutPlanRef
     from contracts.api.review import PriorAwardRef
     from contracts.common import DeterminationRef
-    from contracts.workflows import DecisionSignal, PayoutStageSignal, ReferralAwardInput, ReferralReportSignal
+    from contracts.workflows import DecisionSignal, PayoutStageSignal, ReferralAwardInput, ReferralReportSignal, TaskDueDatedSignal
     from policies.money import format_yuan
     from workflows import beijing
     from workflows.activities.intake import Acknowledged, ReportRequest
@@ -161,6 +161,10 @@ class ReferralAwardWorkflow:
     @workflow.signal(name="decision_recorded")
     def decision_recorded(self, signal: DecisionSignal) -> None:
         self._inbox.receive(signal)
+
+    @workflow.signal(name="task_due_dated")
+    def task_due_dated(self, signal: TaskDueDatedSignal) -> None:
+        self._inbox.receive_due_date(signal)
 
     @workflow.query(name="status")
     def status(self) -> str:

@@ -1,7 +1,8 @@
 """Taking a case through its review route: one task per step, in order; the last step determines.
 
-Used by the case workflows; deterministic (runs inside the workflow). Decisions reach the
-workflow as signals; `DecisionInbox` keeps them by task id and ignores repeated event ids.
+Used by the case workflows; deterministic (runs inside the workflow). Decisions, and the due date of a
+task opened without one, reach the workflow as signals; `DecisionInbox` keeps them by task id and ignores
+repeated event ids.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from temporalio.common import RetryPolicy
 with workflow.unsafe.imports_passed_through():
     from contracts.api.review import EscalateTask, OpenTask, PriorAwardRef, TaskRef
     from contracts.common import ApplicantRef
-    from contracts.workflows import DecisionSignal, ResubmissionSignal
+    from contracts.workflows import DecisionSignal, ResubmissionSignal, TaskDueDatedSignal
     from workflows.activities.routing import Route, RouteQuery
     from workflows.activities.services import TaskEscalation, TaskReminder
 
@@ -28,11 +29,13 @@ ACTIVITY_OPTIONS: dict[str, Any] = dict(
 )
 DUE_WORKING_DAYS = 5
 LOCAL_READS = "reads-as-local-activities"  # workflow.patched() id, see `read`
+CHASE_ONCE_DUE_DATED = "chase-once-due-dated"  # workflow.patched() id, see `decision_on`
 
 
 class DecisionInbox:
     def __init__(self) -> None:
         self.decisions: dict[str, DecisionSignal] = {}
+        self.due_dates: dict[str, datetime] = {}  # tasks opened without a due date that got one later
         self.seen_events: set[str] = set()
 
     def receive(self, signal: DecisionSignal) -> None:
@@ -40,6 +43,12 @@ class DecisionInbox:
             return
         self.seen_events.add(signal.event_id)
         self.decisions.setdefault(signal.task_id, signal)
+
+    def receive_due_date(self, signal: TaskDueDatedSignal) -> None:
+        if signal.event_id in self.seen_events:
+            return
+        self.seen_events.add(signal.event_id)
+        self.due_dates.setdefault(signal.task_id, signal.due_at)
 
     async def wait_for(self, task_id: str) -> DecisionSignal:
         await workflow.wait_condition(lambda: task_id in self.decisions)
@@ -77,9 +86,22 @@ async def chase(inbox: DecisionInbox, tasks: list[tuple[str, str]], due_at: date
 
 
 async def decision_on(inbox: DecisionInbox, task: TaskRef, key: str, supervising: tuple[str, str] | None) -> DecisionSignal:
-    """The decision on one task, chased (see `chase`) once it has a due date."""
-    if task.due_at is not None:
-        await chase(inbox, [(task.task_id, key)], task.due_at, supervising)
+    """The decision on one task, chased (see `chase`) once it has a due date. A task opened without one
+    (its period reached a year whose holiday schedule was not loaded) waits for its decision or its due
+    date (`task_due_dated`, sent when an admin loads that year), whichever comes first.
+
+    A history recorded before the due date signal existed replays the same: waiting on a condition issues
+    no command. Chasing a task dated later sits behind `workflow.patched(CHASE_ONCE_DUE_DATED)`, called only
+    when the date arrives first: a worker on the code before kept such a signal unhandled and waited, and
+    its history replays as it ran."""
+    due_at = task.due_at
+    if due_at is None:
+        task_id = task.task_id
+        await workflow.wait_condition(lambda: task_id in inbox.decisions or task_id in inbox.due_dates)
+        if task_id not in inbox.decisions and workflow.patched(CHASE_ONCE_DUE_DATED):
+            due_at = inbox.due_dates[task_id]
+    if due_at is not None:
+        await chase(inbox, [(task.task_id, key)], due_at, supervising)
     return await inbox.wait_for(task.task_id)
 
 

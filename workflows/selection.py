@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         ObjectionVerifiedSignal,
         ResubmissionSignal,
         SelectionRoundInput,
+        TaskDueDatedSignal,
     )
     from policies.selection import LEADING_GROUP, PROVINCE_CHAIN_OFFICE, approval_steps, supervisor
     from workflows import beijing
@@ -191,6 +192,10 @@ class SelectionCandidacyWorkflow:
     def decision_recorded(self, signal: DecisionSignal) -> None:
         self._inbox.receive(signal)
 
+    @workflow.signal(name="task_due_dated")
+    def task_due_dated(self, signal: TaskDueDatedSignal) -> None:
+        self._inbox.receive_due_date(signal)
+
     @workflow.signal(name="listed")
     def listed(self, signal: ListedSignal) -> None:
         self._listed = True
@@ -336,6 +341,10 @@ class SelectionRoundWorkflow:
     @workflow.signal(name="decision_recorded")
     def decision_recorded(self, signal: DecisionSignal) -> None:
         self._inbox.receive(signal)
+
+    @workflow.signal(name="task_due_dated")
+    def task_due_dated(self, signal: TaskDueDatedSignal) -> None:
+        self._inbox.receive_due_date(signal)
 
     @workflow.signal(name="objection_verified")
     def objection_verified(self, signal: ObjectionVerifiedSignal) -> None:

@@ -5,13 +5,14 @@ resubmission that arrives in the same activation as the request) and PayoutTrack
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
 
 import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.events.intake import ReferralProjectRef
-from contracts.workflows import ApplicationCaseInput, ReferralAwardInput, ReferralReportSignal
+from contracts.workflows import ApplicationCaseInput, ReferralAwardInput, ReferralReportSignal, TaskDueDatedSignal
 from tests.support.histories import keep
 from tests.support.stand_ins import (
     APPLICANT,
@@ -216,5 +217,63 @@ def test_payout_tracker_never_steps_a_stage_back_and_waits_for_every_phase_of_a_
             assert outcome.status == "paid" and outcome.disbursed_fen == 3_000_000 and outcome.awards_fen == [1_000_000, 2_000_000]
             assert len(stand_ins.asked("payout.open_plan")) == 1 and len(stand_ins.asked("payout.add_stage")) == 1
             await keep(handle, "two-phases-paid-reads-local")
+
+    asyncio.run(scenario())
+
+
+def due_dated(task: str, due_at: datetime, *, event: str | None = None) -> TaskDueDatedSignal:
+    """The bridge's signal for review.task.due_dated (event id: `event`, default E-<task>-due)."""
+    return TaskDueDatedSignal(event_id=event or f"E-{task}-due", task_id=task, due_at=due_at)
+
+
+def test_a_task_opened_without_a_due_date_is_chased_once_review_dates_it():
+    """The step's working days reached a year whose holiday schedule was not loaded: the task has no due date
+    and nobody is reminded; when an admin loads the year, review dates the task and the case chases it."""
+    async def scenario() -> None:
+        stand_ins = StandIns(steps=1)  # no due_in: TASK-1 opens without a due date
+        async with time_skipping(stand_ins, [ApplicationCaseWorkflow]) as env:
+            handle = await start_case(env, "APP-DUE")
+            await until(lambda: stand_ins.tasks, what="the task")
+            await env.sleep(timedelta(days=30))
+            assert not stand_ins.asked("review.remind_task"), "without a due date nobody is reminded"
+            due_at = await env.get_current_time() + timedelta(days=5)
+            await handle.signal("task_due_dated", due_dated("TASK-7", due_at - timedelta(days=4)))  # not this case's task
+            await handle.signal("task_due_dated", due_dated("TASK-1", due_at))
+            await handle.signal("task_due_dated", due_dated("TASK-1", due_at - timedelta(days=4)))  # the same event again
+            await env.sleep(timedelta(days=4, hours=23))
+            assert not stand_ins.asked("review.remind_task"), "not before the due date"
+            await env.sleep(timedelta(hours=2))
+            reminded = await until(lambda: stand_ins.asked("review.remind_task"), what="the reminder")
+            assert [r.task_id for r in reminded] == ["TASK-1"]
+            await handle.signal("decision_recorded", decision("TASK-1", amount_fen=150_000))
+            await until_status(handle, "payout_planned")
+            await handle.signal("payout_stage_changed", stage("E-paid", "disbursed", amount_fen=150_000))
+            assert (await handle.result()).status == "completed"
+            assert stand_ins.count("review.remind_task") == 1 and not stand_ins.asked("review.escalate_task")
+            await keep(handle, "due-dated-then-reminded")
+
+    asyncio.run(scenario())
+
+
+def test_a_due_date_a_worker_before_the_signal_existed_kept_unhandled_replays_without_chasing():
+    """Deployed in turn: the bridge may send the due date to a case a worker on the code before still runs,
+    which keeps the signal unhandled and waits for the decision. Today's code replays that history (no patch
+    marker) as it ran: the case is not chased, and the decision still moves it on."""
+    async def scenario() -> None:
+        stand_ins = StandIns(steps=1)
+        async with await server() as env:
+            handle = await start_case(env, "APP-DUE-BEFORE")
+            before = worker(env, stand_ins, [ApplicationCaseWorkflow], max_cached_workflows=0,
+                            patch_activation_callback=lambda _: False)
+            async with before:
+                await until(lambda: stand_ins.tasks, what="the task")
+                await handle.signal("task_due_dated", due_dated("TASK-1", await env.get_current_time() + timedelta(days=1)))
+                await idle(handle)
+            async with worker(env, stand_ins, [ApplicationCaseWorkflow], max_cached_workflows=0):
+                await env.sleep(timedelta(days=3))
+                await handle.signal("decision_recorded", decision("TASK-1", "reject"))
+                assert (await handle.result()).status == "rejected"
+            assert not stand_ins.asked("review.remind_task")
+            await keep(handle, "due-dated-unhandled-then-rejected")
 
     asyncio.run(scenario())

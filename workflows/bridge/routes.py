@@ -20,7 +20,7 @@ from contracts.events.payout import (
     PayoutStageFailed,
     StageEventBase,
 )
-from contracts.events.review import DecisionRecorded
+from contracts.events.review import DecisionRecorded, TaskDueDated
 from contracts.events.selection import (
     CandidacyResubmitted,
     CandidateNominated,
@@ -39,6 +39,7 @@ from contracts.workflows import (
     ReferralReportSignal,
     ResubmissionSignal,
     SelectionRoundInput,
+    TaskDueDatedSignal,
 )
 from infra.failures import UnknownEventType
 
@@ -80,6 +81,12 @@ def _decision_recorded(envelope: EventEnvelope) -> list[Action]:
         missing_items=event.missing_items,
     )
     return [SignalWorkflow(event.case_id, "decision_recorded", signal)]
+
+
+def _task_due_dated(envelope: EventEnvelope) -> list[Action]:
+    event = TaskDueDated.model_validate(envelope.payload)
+    signal = TaskDueDatedSignal(event_id=str(envelope.id), task_id=event.task_id, due_at=event.due_at)
+    return [SignalWorkflow(event.case_id, "task_due_dated", signal)]
 
 
 def _application_resubmitted(envelope: EventEnvelope) -> list[Action]:
@@ -160,6 +167,7 @@ ROUTES: dict[str, Callable[[EventEnvelope], list[Action]]] = {
     "intake.application.submitted": _application_submitted,
     "intake.application.resubmitted": _application_resubmitted,
     "review.decision.recorded": _decision_recorded,
+    "review.task.due_dated": _task_due_dated,
     "intake.referral.registered": _referral_registered,
     "intake.referral.progress_reported": _referral_progress,
     "payout.stage.approved": _payout_stage(PayoutStageApproved, "approved"),
