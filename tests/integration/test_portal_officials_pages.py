@@ -184,3 +184,30 @@ def test_an_expert_scores_a_candidate_with_the_experts_choices_and_never_sees_th
         assert "同意列入建议名单" in shown and "不同意列入" in shown and "要求补正" not in shown
         scored = _decide(expert, task_id, decision="reject", reason="研发投入强度不足")
         assert scored.status_code == 200 and "不同意列入 ：研发投入强度不足" in text(scored.text)
+
+
+def test_a_task_without_a_due_date_says_so_until_the_admin_loads_its_year(system: PortalStack, monkeypatch):
+    """Opened on 2026-12-28 its 5 working days reach 2027, which no calendar knows yet: the inbox and the case
+    page say the deadline is pending; loading the 2027 schedule at the admin's page dates it and says how many."""
+    import datetime as dt
+    from pathlib import Path
+
+    from services.review.service_layer import tasks as review_tasks
+
+    case_id, facts = _apply(system)
+    monkeypatch.setattr(review_tasks, "utcnow", lambda: dt.datetime(2026, 12, 28, 2, tzinfo=dt.UTC))  # 10:00 in Beijing
+    task_id = _open(system, case_id, facts, "case_review", CENTER, "跨年待办审核")
+    monkeypatch.undo()
+    with system.browser("center-officer-1") as browser:
+        inbox = text(browser.get("/officials/tasks").text)
+        assert re.search(r"跨年待办审核 .*?办理时限待定（缺少节假日安排）", inbox)
+        assert "办理时限待定（缺少节假日安排）" in text(browser.get(f"/officials/tasks/{task_id}").text)
+    schedule = (Path(__file__).parents[1] / "unit/policies/fixtures/calendar_2027_TEST_DATA.yaml").read_text(encoding="utf-8")
+    with system.browser("admin-1") as admin:
+        loaded = admin.post("/admin/calendar-schedules", data={"csrf_token": CSRF_TOKEN, "document": schedule, "action": "load",
+                                                              "submission_id": uuid.uuid4().hex})
+        assert loaded.status_code == 200, text(loaded.text)
+        assert re.search(r"已载入。 ?已为 [1-9]\d* 件期限跨入该年的在办待办确定办理期限。", text(loaded.text))
+    with system.browser("center-officer-1") as browser:
+        case = text(browser.get(f"/officials/tasks/{task_id}").text)
+        assert "办理时限待定" not in case and re.search(r"办理期限 (截止|剩余)", case)

@@ -43,6 +43,7 @@ class Task(Tolerant):
     status_label: str
     opened_at: dt.datetime
     due_at: dt.datetime | None = None
+    due_working_days: int | None = None  # a period without due_at: it reaches a year whose holidays are not loaded
     overdue: bool = False
     decision: Decision | None = None
 

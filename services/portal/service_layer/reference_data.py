@@ -70,6 +70,7 @@ class Document:
     preview: Any = None  # the parsed document (dict) when it reads well
     checked: BaseModel | None = None  # policies' model of it, where the portal can check it
     loaded: bool = False
+    tasks_due_dated: int | None = None  # a year schedule: the open tasks that got their due date with it
     submission_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
@@ -109,11 +110,13 @@ def act(clients: ServiceClients, user: DirectoryEntry, kind: str, text: str, act
         return document
     body = document.checked.model_dump(mode="json", exclude_none=True) if document.checked else document.preview
     try:
-        clients.call("review", "POST", KINDS[kind].load_path, user=user, json=body,
-                     headers={"Idempotency-Key": f"portal-{kind}-{document.submission_id}"})
+        answer = clients.call("review", "POST", KINDS[kind].load_path, user=user, json=body,
+                              headers={"Idempotency-Key": f"portal-{kind}-{document.submission_id}"})
     except ServiceRefused as refused:
         document.errors.append(refused.error.message)
         document.errors.extend(f"{item.field}：{item.reason}" for item in refused.error.errors)
         return document
     document.loaded = True
+    if isinstance(answer, dict) and isinstance(answer.get("tasks_due_dated"), int):
+        document.tasks_due_dated = answer["tasks_due_dated"]
     return document
