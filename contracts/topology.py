@@ -14,6 +14,7 @@ INTAKE_CASE_PROJECTION = QueueSpec(
     name="intake.case-projection",
     bindings=(
         "review.task.opened",
+        "review.task.due_dated",
         "review.decision.recorded",
         "payout.plan.opened",
         "payout.stage.approved",

@@ -1,7 +1,9 @@
 """Keeps each case's status and timeline from the events of review and payout (applied once each)."""
 from __future__ import annotations
 
-from sqlmodel import select
+import datetime as dt
+
+from sqlmodel import col, select
 
 from contracts.envelope import EventEnvelope
 from contracts.events.payout import (
@@ -11,7 +13,7 @@ from contracts.events.payout import (
     PayoutStageDisbursed,
     PayoutStageFailed,
 )
-from contracts.events.review import DecisionRecorded, TaskEscalated, TaskOpened, TaskOverdue
+from contracts.events.review import DecisionRecorded, TaskDueDated, TaskEscalated, TaskOpened, TaskOverdue
 from contracts.events.selection import (
     CandidatePublished,
     ExpertPanelDrawn,
@@ -23,10 +25,10 @@ from contracts.events.selection import (
 from infra.clock import utcnow
 from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
-from policies.beijing import beijing_minute
+from policies.beijing import beijing_minute, in_beijing
 from policies.money import format_yuan
 from policies.registry import load_registry
-from services.intake.adapters.orm import Application, ReferralProject
+from services.intake.adapters.orm import Application, ReferralProject, TimelineEntry
 from services.intake.domain.application import ApplicationStatus, advance, request_supplement
 from services.intake.domain.candidacy import DECIDED_STATUS, KIND_ZH
 from services.intake.service_layer import selection
@@ -67,9 +69,37 @@ def on_task_opened(uow: UnitOfWork, envelope: EventEnvelope) -> None:
     _advance(uow, event.case_id, ApplicationStatus.UNDER_REVIEW)
     if event.kind == "completeness_check":  # reopened after 补正 it stays 已补正 until the office decides
         selection.set_status(uow, event.case_id, "recommended", keep=("resubmitted",))
+    due_at = event.due_at.isoformat() if event.due_at else _dated_later(uow, event.case_id, event.task_id)
     add_timeline(uow, envelope, f"待办「{event.title}」已派发至 {_zh(event.assignee_org)}",
                  {"task_id": event.task_id, "assignee_org": event.assignee_org, "assignee_role": event.assignee_role,
-                  "due_at": event.due_at.isoformat() if event.due_at else None})
+                  "due_at": due_at})
+
+
+def _entries(uow: UnitOfWork, case_id: str, event_type: str, task_id: str) -> list[TimelineEntry]:
+    rows = uow.session.exec(select(TimelineEntry).where(TimelineEntry.case_id == case_id, TimelineEntry.event_type == event_type)
+                            .order_by(col(TimelineEntry.id)))
+    return [row for row in rows if row.details.get("task_id") == task_id]
+
+
+def _dated_later(uow: UnitOfWork, case_id: str, task_id: str) -> str | None:
+    """The due date review gave the task after it opened, when that event was applied first (a replayed dead letter)."""
+    dated = _entries(uow, case_id, "review.task.due_dated", task_id)
+    return dated[-1].details.get("due_at") if dated else None
+
+
+def on_task_due_dated(uow: UnitOfWork, envelope: EventEnvelope) -> None:
+    """A task opened without a due date (its period reached a year whose holidays were not loaded) got one: the step
+    the applicant sees waiting (its 待办派发 entry) takes it, and the timeline says so. A task the timeline does not
+    know yet gets the line alone; its opened event, when it comes, takes the date from it."""
+    event = TaskDueDated.model_validate(envelope.payload)
+    due_at = event.due_at.isoformat()
+    for opened in _entries(uow, event.case_id, "review.task.opened", event.task_id):
+        opened.details = {**opened.details, "due_at": due_at}  # a new dict: the JSON column tracks assignment only
+        uow.session.add(opened)
+    last_day = in_beijing(event.due_at - dt.timedelta(microseconds=1)).date()  # due_at is the first instant after the period
+    add_timeline(uow, envelope, f"已载入节假日安排，{_zh(event.assignee_org)} 的待办办理时限确定为"
+                                f"截止{last_day.year}年{last_day.month}月{last_day.day}日",
+                 {"task_id": event.task_id, "assignee_org": event.assignee_org, "due_at": due_at})
 
 
 def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
@@ -216,6 +246,7 @@ HANDLERS: dict[str, EventHandler] = {
     "review.selection.objection_verified": on_objection_verified,
     "selection.candidate.published": on_candidate_published,
     "review.task.opened": on_task_opened,
+    "review.task.due_dated": on_task_due_dated,
     "review.decision.recorded": on_decision_recorded,
     "payout.plan.opened": on_payout_plan_opened,
     "payout.stage.approved": on_stage_approved,
