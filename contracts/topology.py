@@ -67,6 +67,7 @@ PORTAL_COCKPIT = QueueSpec(
         "intake.application.submitted",
         "intake.application.resubmitted",
         "review.task.opened",
+        "review.task.due_dated",
         "review.task.overdue",
         "review.decision.recorded",
         "payout.plan.opened",

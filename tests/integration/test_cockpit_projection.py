@@ -7,15 +7,17 @@ import datetime as dt
 import uuid
 
 import pytest
+from sqlalchemy import select
 
 from contracts.common import ApplicantRef, Citation, DeterminationRef
 from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
 from contracts.events.payout import PayoutPlanOpened, PayoutStageApproved, PayoutStageDisbursed, StageRef
-from contracts.events.review import DecisionRecorded, TaskOpened
+from contracts.events.review import DecisionRecorded, TaskDueDated, TaskOpened
 from contracts.events.selection import CandidacyRef, CandidateNominated, CandidatePublished
 from contracts.topology import topology
 from policies.calendar import WorkingDayCalendar
+from services.portal.adapters.cockpit_tables import steps as step_rows
 from services.portal.service_layer.cockpit import Period, dashboard
 from tests.support import cockpit as support_cockpit
 from tests.support.bus import publish_envelope
@@ -128,3 +130,47 @@ def test_a_budget_finance_loads_at_payout_reaches_the_cockpit_through_payouts_ou
         board = cockpit.figures(Period.year(2025))
     assert board.money.budget_funds == 1 and board.money.approved_share == 0
     assert cockpit.figures(Period.year(2026)).money.budget_fen == 0
+
+
+def test_a_step_dated_after_it_opened_is_judged_by_that_date_whatever_the_order_and_once(settings, databases):
+    """A task opened without a due date (its period reached a year whose holidays were not loaded) and dated later by
+    review.task.due_dated counts as overdue once decided after that date; its date arriving before the task's opened
+    event (a replayed dead letter) is kept, and the same event again changes nothing."""
+    applicant = ApplicantRef(uscc=make_uscc(), name="长治示例科技有限公司", region="140400")
+    center = "140400.city_foreign_expert_center"
+    exchange = topology(settings.amqp_namespace).exchange
+
+    def case(case_id: str, decided: dt.datetime, dated_first: bool) -> list[EventEnvelope]:
+        task = dict(task_id=f"T-{case_id}", case_id=case_id, kind="case_review", assignee_role="competent_department",
+                    assignee_org=center)
+        opened = envelope(TaskOpened(**task, title="审核"), case_id, beijing("2025-06-03"), "review")
+        dated = envelope(TaskDueDated(**task, due_at=beijing("2025-06-06", 0)), case_id, beijing("2025-06-04"), "review")
+        return [envelope(ApplicationSubmitted(application_id=case_id, clause_id="ckf2022-8.3", applicant=applicant,
+                                              submitted_at=beijing("2025-06-02")), case_id, beijing("2025-06-02"), "intake"),
+                *([dated, opened] if dated_first else [opened, dated]),
+                envelope(DecisionRecorded(**{k: task[k] for k in ("task_id", "case_id", "kind")}, decision="approve", reason="同意",
+                                          decided_by="center-officer-1"), case_id, decided, "review")]
+
+    late, on_time = f"APP-{uuid.uuid4().hex[:8]}", f"APP-{uuid.uuid4().hex[:8]}"
+    events = case(late, beijing("2025-06-09"), dated_first=False) + case(on_time, beijing("2025-06-05"), dated_first=True)
+    sentinel = envelope(ApplicationSubmitted(application_id=f"APP-{uuid.uuid4().hex[:8]}", clause_id="ckf2022-8.3", applicant=applicant,
+                                             submitted_at=beijing("2025-07-01")), "JULY", beijing("2025-07-01"), "intake")
+    with CockpitProcess(settings, databases) as cockpit:
+        def seen() -> tuple[object, dict]:
+            with cockpit.runtime.db.engine.connect() as conn:
+                due = dict(conn.execute(select(step_rows.c.case_id, step_rows.c.due_at)).tuples().all())
+            return cockpit.figures(Period.month(2025, 6)), due
+
+        for item in events:
+            publish_envelope(settings.amqp_url, exchange, item)
+        publish_envelope(settings.amqp_url, exchange, events[2], times=2)  # the late task's due date, twice more
+        eventually(lambda: cockpit.applied() == len(events), timeout=60, what=f"{len(events)} events applied")
+        board, due = seen()
+        publish_envelope(settings.amqp_url, exchange, events[2])  # once more, after everything was applied
+        publish_envelope(settings.amqp_url, exchange, sentinel)  # a July case: once it is in, so is the event before it
+        eventually(lambda: cockpit.applied() == len(events) + 1, timeout=60, what="the July case applied")
+        again = seen()
+    assert due == {late: beijing("2025-06-06", 0), on_time: beijing("2025-06-06", 0)}
+    [review] = [row.figures for row in board.steps if row.figures.kind == "case_review"]
+    assert (review.decided, review.overdue, review.overdue_share) == (2, 1, 0.5), "decided on Mon 9 June, after the end of Thu 5 June"
+    assert again == (board, due), "the due date applied again changes nothing"

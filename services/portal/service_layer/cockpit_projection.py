@@ -21,7 +21,7 @@ from contracts.events.payout import (
     PayoutStageFailed,
     StageEventBase,
 )
-from contracts.events.review import DecisionRecorded, TaskOpened, TaskOverdue
+from contracts.events.review import DecisionRecorded, TaskDueDated, TaskOpened, TaskOverdue
 from contracts.events.selection import (
     CandidateNominated,
     CandidatePublished,
@@ -94,6 +94,15 @@ def on_task_opened(conn: Connection, envelope: EventEnvelope) -> None:
     step = _row(conn, steps, {"case_id": event.case_id}, task_id=event.task_id)
     _set(conn, steps, {"task_id": event.task_id}, kind=event.kind, organisation=event.assignee_org,
          opened_at=envelope.occurred_at, due_at=as_utc(event.due_at) if event.due_at else step["due_at"])
+
+
+def on_task_due_dated(conn: Connection, envelope: EventEnvelope) -> None:
+    """A task opened without a due date got one when its year's holidays were loaded (its opened event, before or
+    after, keeps it: that event carries no due date)."""
+    event = TaskDueDated.model_validate(envelope.payload)
+    step = _row(conn, steps, {"case_id": event.case_id}, task_id=event.task_id)
+    _set(conn, steps, {"task_id": event.task_id}, due_at=as_utc(event.due_at),
+         **_fill(step, kind=event.kind, organisation=event.assignee_org))
 
 
 def on_task_overdue(conn: Connection, envelope: EventEnvelope) -> None:
@@ -223,6 +232,7 @@ HANDLERS: dict[str, Apply] = {
     "intake.application.submitted": on_submitted,
     "intake.application.resubmitted": on_resubmitted,
     "review.task.opened": on_task_opened,
+    "review.task.due_dated": on_task_due_dated,
     "review.task.overdue": on_task_overdue,
     "review.decision.recorded": on_decision,
     "payout.plan.opened": on_plan_opened,
