@@ -30,18 +30,18 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--databases", default=None, help="comma-separated: sqlite,postgresql (default both)")
     parser.add_argument("--repeats", type=int, default=None, help="repeats of P1, P2 and the CLI (default 3)")
     parser.add_argument("--applications", type=int, default=None,
-                        help="P1 surge size (default 1000, so that the run stays under 10 minutes here; "
+                        help="P1 surge size (default 500, so that the run stays under 10 minutes here; "
                              "the issue's 2000 with --applications 2000)")
     parser.add_argument("--clients", type=int, default=32, help="P1 concurrent clients (default 32)")
-    parser.add_argument("--cases", type=int, default=None, help="P2 full cases per repeat (default 100; the issue's 200 with --cases 200)")
+    parser.add_argument("--cases", type=int, default=None, help="P2 full cases per repeat (default 50; the issue's 200 with --cases 200)")
     parser.add_argument("--latency-cases", type=int, default=None, help="P3 cases at ~2 decisions/s (default 20)")
     parser.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated, of {','.join(PARTS)} (default all)")
     options = parser.parse_args(argv)
     quick = options.quick
     options.databases = (options.databases or ("sqlite" if quick else "sqlite,postgresql")).split(",")
     options.repeats = options.repeats or (1 if quick else 3)
-    options.applications = options.applications or (100 if quick else 1000)
-    options.cases = options.cases or (10 if quick else 100)
+    options.applications = options.applications or (100 if quick else 500)
+    options.cases = options.cases or (10 if quick else 50)
     options.latency_cases = options.latency_cases or (4 if quick else 20)
     options.parts = set(options.parts.split(","))
     return options

@@ -105,6 +105,8 @@ def test_a_step_dated_after_it_opened_shows_its_due_date_on_the_timeline_once(se
         dated = eventually(lambda: next(iter(entries("review.task.due_dated")), None), what="the due date on the timeline")
         # 12-29, 12-30, 12-31, (元旦 1-1, weekend 1-2 and 1-3), 1-4, 1-5: due at the end of Tue 2027-01-05
         assert dated["summary"] == "已载入节假日安排，长治市引进国外智力（专家）服务中心 的待办办理时限确定为截止2027年1月5日"
+        assert (dated["role"], dated["actor"]) == ("system", "review"), "told as the system's doing, not the admin's login (ops)"
+        assert dated["details"]["loaded_by"] == "admin-1"
         task = entries("review.task.opened")[0]
         assert dt.datetime.fromisoformat(task["details"]["due_at"]) == dt.datetime(2027, 1, 6, tzinfo=BEIJING)
         steps = portal_timeline.open_steps([SimpleNamespace(**{**e, "occurred_at": dt.datetime.fromisoformat(e["occurred_at"])})

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from contracts.api.intake import MaterialUpload, Uploads
 from contracts.common import ApplicantRef
-from contracts.envelope import EventEnvelope
+from contracts.envelope import Actor, EventEnvelope
 from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
 from contracts.events.selection import MaterialRef
 from infra.auth import Principal
@@ -202,16 +202,20 @@ def _as_applicant_sees(entry: TimelineEntryPublic, principal: Principal) -> Time
     return entry.model_copy(update={"actor": load_registry().organisation_zh(entry.organisation)})
 
 
-def add_timeline(uow: UnitOfWork, envelope: EventEnvelope, summary: str, details: dict[str, Any] | None = None) -> None:
+def add_timeline(uow: UnitOfWork, envelope: EventEnvelope, summary: str, details: dict[str, Any] | None = None,
+                 actor: Actor | None = None) -> None:
+    """A line of the case's timeline; `actor` when the line is told as another's doing than the event's
+    (e.g. the system's, for a consequence of an admin's act that concerns no person on the case)."""
+    actor = actor or envelope.actor
     uow.session.add(
         TimelineEntry(
             case_id=envelope.correlation_id,
             event_id=str(envelope.id),
             event_type=envelope.type,
             occurred_at=envelope.occurred_at,
-            actor=envelope.actor.subject,
-            role=envelope.actor.role,
-            organisation=envelope.actor.organisation,
+            actor=actor.subject,
+            role=actor.role,
+            organisation=actor.organisation,
             summary=summary[:500],
             details=details or {},
         )

@@ -5,7 +5,7 @@ import datetime as dt
 
 from sqlmodel import col, select
 
-from contracts.envelope import EventEnvelope
+from contracts.envelope import Actor, EventEnvelope
 from contracts.events.payout import (
     PayoutPlanOpened,
     PayoutStageApproved,
@@ -97,9 +97,11 @@ def on_task_due_dated(uow: UnitOfWork, envelope: EventEnvelope) -> None:
         opened.details = {**opened.details, "due_at": due_at}  # a new dict: the JSON column tracks assignment only
         uow.session.add(opened)
     last_day = in_beijing(event.due_at - dt.timedelta(microseconds=1)).date()  # due_at is the first instant after the period
+    # Told as the system's doing: the admin who loaded the year acted on no case (kept in details for officials).
     add_timeline(uow, envelope, f"已载入节假日安排，{_zh(event.assignee_org)} 的待办办理时限确定为"
                                 f"截止{last_day.year}年{last_day.month}月{last_day.day}日",
-                 {"task_id": event.task_id, "assignee_org": event.assignee_org, "due_at": due_at})
+                 {"task_id": event.task_id, "assignee_org": event.assignee_org, "due_at": due_at,
+                  "loaded_by": envelope.actor.subject}, actor=Actor(subject="review", role="system"))
 
 
 def on_decision_recorded(uow: UnitOfWork, envelope: EventEnvelope) -> None:
