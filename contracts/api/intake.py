@@ -1,18 +1,23 @@
 """intake's API: its routes' requests and answers that callers (the portal, tests, workflows) share.
 
-Materials: PDF, PNG or JPEG files, base64 in the JSON body, at most 10 MB a file, 20 files and 50 MB in all per
-request. Selection: 链主/链核 rounds and self-nominations (晋政办发〔2023〕44号 遴选程序, seed 004 §10.3).
+Applications: an applicant's submission, 补正 and the case's status and timeline. Materials: PDF, PNG or JPEG files,
+base64 in the JSON body, at most 10 MB a file, 20 files and 50 MB in all per request. The policy catalogue as
+applicants read it; the 链主/链核 criteria form and pre-check. Selection: 链主/链核 rounds and self-nominations
+(晋政办发〔2023〕44号 遴选程序, seed 004 §10.3). Zone committees (9.4.1) and referral projects (以商招商, 9.2.1).
 """
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StrictBool, StrictInt, field_validator
 
 from contracts.api.selection import MIN_PUBLICITY_WORKING_DAYS
-from contracts.common import MIB, ApplicantRef, base64_size
+from contracts.common import MIB, ApplicantRef, RegionCode, Uscc, base64_size
 from contracts.events.selection import ApprovalRoute, MaterialRef, SelectionKind
+from policies.money import Yuan
 from policies.text import Note, Text
 
 MAX_FILE_BYTES = 10 * MIB
@@ -28,6 +33,8 @@ class MaterialUpload(BaseModel):
 Uploads: list[MaterialUpload] = Field(default_factory=list, max_length=MAX_FILES,
                 description=f"附件: 每份不超过 {MAX_FILE_BYTES // MIB}MB, 合计不超过 {MAX_TOTAL_BYTES // MIB}MB")
 
+
+# Selection rounds and self-nominations.
 
 class OpenRound(BaseModel):
     year: StrictInt = Field(ge=2020, le=2100, description="遴选年度")
@@ -105,3 +112,158 @@ class ListPublic(BaseModel):
     organisation: str
     candidacy_ids: list[str]
     submitted_at: datetime
+
+
+# Applications.
+
+class ApplicationStatus(StrEnum):
+    SUBMITTED = "submitted"
+    UNDER_REVIEW = "under_review"
+    SUPPLEMENT_REQUESTED = "supplement_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PAYOUT_PLANNED = "payout_planned"
+    PARTLY_DISBURSED = "partly_disbursed"
+    COMPLETED = "completed"
+    CLAWED_BACK = "clawed_back"
+
+
+class SubmitApplication(BaseModel):
+    clause_id: str = Field(max_length=64, description="申报条款标识, 见 duixian policy list")
+    applicant: ApplicantRef
+    facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 各条款所需字段见条款说明")
+    materials: list[MaterialUpload] = Uploads
+
+
+class ResubmitApplication(BaseModel):
+    facts: dict[str, Any] | None = Field(default=None, description="补正后的完整申报事实; 省略则不变")
+    note: Note = Field(default="", max_length=2000, description="补正说明 (所补材料、更正事项)")
+    materials: list[MaterialUpload] = Uploads
+
+
+class ApplicationPublic(BaseModel):
+    id: str
+    clause_id: str
+    applicant: ApplicantRef
+    facts: dict[str, Any]
+    status: ApplicationStatus
+    status_label: str
+    submitted_at: datetime
+    updated_at: datetime
+    materials: list[MaterialRef] = Field(default_factory=list, description="申请及补正时所附材料 (文件名、大小、SHA-256)")
+
+
+class TimelineEntryPublic(BaseModel):
+    occurred_at: datetime
+    event_type: str
+    actor: str
+    role: str
+    organisation: str | None
+    summary: str
+    details: dict[str, Any]
+
+
+# Zone committees (9.4.1).
+
+class RegisterZoneCommittee(BaseModel):
+    zone_id: str = Field(min_length=1, max_length=64, description="开发区标识 (见 policies 区域名录, 如 changzhi_high_tech_zone)")
+    name: Text = Field(min_length=1, max_length=200, description="管委会名称")
+    uscc: Uscc
+    region: RegionCode
+
+
+class ZoneCommitteePublic(BaseModel):
+    zone_id: str
+    name: str
+    uscc: str
+    region: str
+    registered_by: str
+    registered_at: datetime
+    opened_claims: list[str] = Field(default_factory=list, description="本次登记后发起的培育奖励申请")
+
+
+# The policy catalogue and the 链主/链核 criteria.
+
+class CapPublic(BaseModel):
+    title_zh: str
+    amount_yuan: int | None
+
+
+class ClausePublic(BaseModel):
+    """A clause of the catalogue as an applicant reads it: 文号, clause number, who may apply, the original text."""
+
+    id: str
+    document_number: str
+    document_title: str
+    clause_number: str
+    title_zh: str
+    amount_kind: str
+    applicants: list[str]
+    applicant_note_zh: str
+    departments_zh: list[str]
+    payout_mode: str
+    caps: list[CapPublic]
+    publicity_required: bool
+    effective_from: date | None
+    effective_to: date | None
+    source_excerpt: str = Field(description="条款原文 (摘自政策文件)")
+    notes_zh: list[str]
+
+
+class ClauseDetail(ClausePublic):
+    facts_schema: dict[str, Any] = Field(description="申报事实的 JSON Schema (字段、中文名称、说明、必填项)")
+
+
+class CriteriaForm(BaseModel):
+    kind: SelectionKind
+    facts_schema: dict[str, Any] = Field(description="自荐申报事实的 JSON Schema (entity_id、chain_id 由系统填写)")
+
+
+class CriteriaCheck(BaseModel):
+    chain_id: str = Field(min_length=1, max_length=64)
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+# Referral projects (以商招商, 9.2.1).
+
+YuanAmount = Annotated[Yuan, Field(le=Decimal("10000000000"))]  # 100亿元: keeps fen inside the contracts' ceiling
+
+
+class RegisterReferral(BaseModel):
+    referrer_name: Text = Field(min_length=1, max_length=200, description="引荐单位(链主企业)名称")
+    investee: ApplicantRef = Field(description="所引进的企业")
+    project_code: Text = Field(min_length=1, max_length=64, description="投资项目统一代码")
+    project_name: Text = Field(min_length=1, max_length=200)
+    chain_id: str | None = Field(default=None, max_length=64, description="所属产业链, 见 duixian criteria chains")
+    planned_fai_yuan: YuanAmount = Field(description="计划固定资产投资额(元), 须在3000万元以上")
+
+
+class ReportProgress(BaseModel):
+    completed_fai_yuan: YuanAmount = Field(description="累计已完成固定资产投资额(元)")
+    investment_complete: StrictBool = Field(description="已完成全部投资")
+    in_production: StrictBool = Field(description="已投产")
+    as_of: date = Field(description="截至日期")
+    note: Note = Field(default="", max_length=2000, description="说明及佐证材料")
+
+
+class ProgressPublic(BaseModel):
+    id: str
+    completed_fai_fen: int
+    investment_complete: bool
+    in_production: bool
+    as_of: date
+    note: str
+    reported_at: datetime
+
+
+class ReferralProjectPublic(BaseModel):
+    id: str
+    referrer: ApplicantRef
+    investee: ApplicantRef
+    project_code: str
+    project_name: str
+    chain_id: str | None
+    planned_fai_fen: int
+    status: str
+    registered_at: datetime
+    reports: list[ProgressPublic] = []

@@ -1,20 +1,8 @@
-"""The life of an application case as intake sees it (pure: no I/O)."""
+"""The life of an application case as intake sees it (pure: no I/O); its statuses are part of intake's API
+(contracts.api.intake.ApplicationStatus)."""
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class ApplicationStatus(StrEnum):
-    SUBMITTED = "submitted"
-    UNDER_REVIEW = "under_review"
-    SUPPLEMENT_REQUESTED = "supplement_requested"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    PAYOUT_PLANNED = "payout_planned"
-    PARTLY_DISBURSED = "partly_disbursed"
-    COMPLETED = "completed"
-    CLAWED_BACK = "clawed_back"
-
+from contracts.api.intake import ApplicationStatus
 
 STATUS_LABELS = {
     ApplicationStatus.SUBMITTED: "已提交",

@@ -6,20 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
+from contracts.api.intake import ApplicationPublic, ApplicationStatus, ResubmitApplication, SubmitApplication, TimelineEntryPublic
 from infra.auth import PrincipalDep
 from infra.body_limits import body_limit
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
-from services.intake.domain.application import ApplicationStatus
 from services.intake.service_layer import applications as service
 from services.intake.service_layer import materials
-from services.intake.service_layer.applications import (
-    ApplicationPublic,
-    ResubmitApplication,
-    SubmitApplication,
-    TimelineEntryPublic,
-)
 
 router = APIRouter(prefix="/applications", tags=["applications"], responses=ERROR_RESPONSES)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from contracts.api.intake import ClauseDetail, ClausePublic
 from infra.errors import ERROR_RESPONSES
 from infra.ratelimit import rate_limited
 from services.intake.service_layer import clauses as service
-from services.intake.service_layer.clauses import ClauseDetail, ClausePublic
 
 router = APIRouter(prefix="/public/clauses", tags=["public"], responses=ERROR_RESPONSES)
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from contracts.api.intake import CriteriaCheck, CriteriaForm
 from contracts.events.selection import SelectionKind
 from infra.auth import PrincipalDep
 from infra.errors import ERROR_RESPONSES
 from policies.criteria import CriteriaResult
 from services.intake.service_layer import criteria_checks as service
-from services.intake.service_layer.criteria_checks import CriteriaCheck, CriteriaForm
 
 router = APIRouter(prefix="/selection/criteria", tags=["selection"], responses=ERROR_RESPONSES)
 

@@ -7,14 +7,14 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from contracts.api.intake import ProgressPublic, ReferralProjectPublic, RegisterReferral, ReportProgress, TimelineEntryPublic
 from infra.auth import EnterpriseDep, PrincipalDep, WorkflowDep
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from policies.text import LongText
 from services.intake.service_layer import referrals as service
-from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
-from services.intake.service_layer.referrals import ProgressPublic, ReferralProjectPublic, RegisterReferral, ReportProgress
+from services.intake.service_layer.applications import case_timeline
 
 router = APIRouter(prefix="/referral-projects", tags=["referral-projects"], responses=ERROR_RESPONSES)
 internal = APIRouter(prefix="/internal/referral-projects", tags=["internal"], responses=ERROR_RESPONSES)

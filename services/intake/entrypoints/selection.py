@@ -14,6 +14,7 @@ from contracts.api.intake import (
     Resubmit,
     RoundPublic,
     SubmitList,
+    TimelineEntryPublic,
 )
 from infra import exports
 from infra.auth import ChainOfficeDep, EnterpriseDep, Principal, PrincipalDep, roles_allowed
@@ -24,7 +25,7 @@ from infra.web import UowDep
 from services.intake.service_layer import materials
 from services.intake.service_layer import selection as service
 from services.intake.service_layer import selection_views as views
-from services.intake.service_layer.applications import TimelineEntryPublic, case_timeline
+from services.intake.service_layer.applications import case_timeline
 from services.intake.service_layer.selection_export import candidacy_table
 
 ZoneOfficeDep = Annotated[Principal, Depends(roles_allowed("city_industry_bureau", "reform_zone_committee"))]

@@ -6,12 +6,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from contracts.api.intake import RegisterZoneCommittee, ZoneCommitteePublic
 from infra.auth import AdminDep, Principal, roles_allowed
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from services.intake.service_layer import award_opening as service
-from services.intake.service_layer.award_opening import RegisterZoneCommittee, ZoneCommitteePublic
 
 AdminOrAuditorDep = Annotated[Principal, Depends(roles_allowed("admin", "auditor"))]
 

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from functools import partial
 from typing import Any
 
-from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from contracts.api.intake import MaterialUpload, Uploads
+from contracts.api.intake import (
+    ApplicationPublic,
+    ApplicationStatus,
+    ResubmitApplication,
+    SubmitApplication,
+    TimelineEntryPublic,
+)
 from contracts.common import ApplicantRef
 from contracts.envelope import Actor, EventEnvelope
 from contracts.events.intake import ApplicationResubmitted, ApplicationSubmitted
@@ -21,50 +25,14 @@ from infra.scope import scoped
 from infra.uow import UnitOfWork
 from policies.catalogue import load_catalogue
 from policies.registry import load_registry
-from policies.text import Note
 from services.intake.adapters.orm import Application, ApplicationMaterial, TimelineEntry
-from services.intake.domain.application import STATUS_LABELS, ApplicationStatus
+from services.intake.domain.application import STATUS_LABELS
 from services.intake.service_layer import clauses
 from services.intake.service_layer.materials import decoded, material_ref, owned, store_rows
 from services.intake.service_layer.scope import application_filter, on_review_route
 
 APPLICANT_ROLES = frozenset({"enterprise", "zone_committee"})
 PROCESS_ROLES = frozenset({"workflow", "system", "public"})  # no person's id to hide
-
-
-class SubmitApplication(BaseModel):
-    clause_id: str = Field(max_length=64, description="申报条款标识, 见 duixian policy list")
-    applicant: ApplicantRef
-    facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 各条款所需字段见条款说明")
-    materials: list[MaterialUpload] = Uploads
-
-
-class ResubmitApplication(BaseModel):
-    facts: dict[str, Any] | None = Field(default=None, description="补正后的完整申报事实; 省略则不变")
-    note: Note = Field(default="", max_length=2000, description="补正说明 (所补材料、更正事项)")
-    materials: list[MaterialUpload] = Uploads
-
-
-class ApplicationPublic(BaseModel):
-    id: str
-    clause_id: str
-    applicant: ApplicantRef
-    facts: dict[str, Any]
-    status: ApplicationStatus
-    status_label: str
-    submitted_at: datetime
-    updated_at: datetime
-    materials: list[MaterialRef] = Field(default_factory=list, description="申请及补正时所附材料 (文件名、大小、SHA-256)")
-
-
-class TimelineEntryPublic(BaseModel):
-    occurred_at: datetime
-    event_type: str
-    actor: str
-    role: str
-    organisation: str | None
-    summary: str
-    details: dict[str, Any]
 
 
 def submit_application(uow: UnitOfWork, principal: Principal, command: SubmitApplication) -> ApplicationPublic:

@@ -8,12 +8,10 @@ the zone's claim waits, and registering the committee opens every claim that wai
 """
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
-from contracts.common import ApplicantRef, RegionCode, Uscc
+from contracts.api.intake import RegisterZoneCommittee, SubmitApplication, ZoneCommitteePublic
+from contracts.common import ApplicantRef
 from contracts.envelope import EventEnvelope
 from contracts.events.selection import CandidatePublished
 from infra.auth import Principal
@@ -23,31 +21,13 @@ from infra.inbox import EventHandler
 from infra.uow import UnitOfWork
 from policies.errors import PolicyError
 from policies.registry import load_registry
-from policies.text import Text
 from services.intake.adapters.orm import Application, CultivationClaim, ZoneCommittee
-from services.intake.service_layer.applications import SubmitApplication, open_application
+from services.intake.service_layer.applications import open_application
 
 RECOGNITION_CLAUSE = "jgx2024-9.1.1"
 CULTIVATION_CLAUSE = "jgx2024-9.4.1-leader"
 ZONE_LEVELS = frozenset({"dev_zone", "reform_zone"})
 KIND_ZH = {"chain_leader": "省级“链主”企业", "chain_core": "省级“链核”企业"}
-
-
-class RegisterZoneCommittee(BaseModel):
-    zone_id: str = Field(min_length=1, max_length=64, description="开发区标识 (见 policies 区域名录, 如 changzhi_high_tech_zone)")
-    name: Text = Field(min_length=1, max_length=200, description="管委会名称")
-    uscc: Uscc
-    region: RegionCode
-
-
-class ZoneCommitteePublic(BaseModel):
-    zone_id: str
-    name: str
-    uscc: str
-    region: str
-    registered_by: str
-    registered_at: datetime
-    opened_claims: list[str] = Field(default_factory=list, description="本次登记后发起的培育奖励申请")
 
 
 def on_candidate_published(uow: UnitOfWork, envelope: EventEnvelope) -> None:

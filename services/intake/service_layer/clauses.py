@@ -2,12 +2,10 @@
 (each clause's 文号, original text and facts schema, public)."""
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, Field
-
+from contracts.api.intake import CapPublic, ClauseDetail, ClausePublic
 from infra.errors import FieldError, InvalidRequest, NotFound
 from policies.calculator import facts_schema, validate_facts
 from policies.catalogue import Clause, load_catalogue
@@ -49,36 +47,6 @@ def _counts_an_entity(clause_id: str) -> bool:
         return "entity_id" in facts_schema(clause_id).get("properties", {})
     except UnknownClause:
         return False
-
-
-class CapPublic(BaseModel):
-    title_zh: str
-    amount_yuan: int | None
-
-
-class ClausePublic(BaseModel):
-    """A clause of the catalogue as an applicant reads it: 文号, clause number, who may apply, the original text."""
-
-    id: str
-    document_number: str
-    document_title: str
-    clause_number: str
-    title_zh: str
-    amount_kind: str
-    applicants: list[str]
-    applicant_note_zh: str
-    departments_zh: list[str]
-    payout_mode: str
-    caps: list[CapPublic]
-    publicity_required: bool
-    effective_from: date | None
-    effective_to: date | None
-    source_excerpt: str = Field(description="条款原文 (摘自政策文件)")
-    notes_zh: list[str]
-
-
-class ClauseDetail(ClausePublic):
-    facts_schema: dict[str, Any] = Field(description="申报事实的 JSON Schema (字段、中文名称、说明、必填项)")
 
 
 def catalogue_page() -> list[ClausePublic]:

@@ -2,10 +2,9 @@
 nomination states (JSON Schema) and the pre-check on them, the same evaluation intake records beside a nomination."""
 from __future__ import annotations
 
-from typing import Any
+from pydantic import BaseModel
 
-from pydantic import BaseModel, Field
-
+from contracts.api.intake import CriteriaCheck, CriteriaForm
 from contracts.events.selection import SelectionKind
 from infra.errors import FieldError, InvalidRequest
 from policies.criteria import CoreFacts, CriteriaResult, LeaderFacts, evaluate
@@ -14,16 +13,6 @@ from policies.registry import load_registry
 
 FACTS: dict[str, type[BaseModel]] = {"chain_leader": LeaderFacts, "chain_core": CoreFacts}
 FILLED_IN = ("entity_id", "chain_id")  # intake sets these from the nomination itself
-
-
-class CriteriaForm(BaseModel):
-    kind: SelectionKind
-    facts_schema: dict[str, Any] = Field(description="自荐申报事实的 JSON Schema (entity_id、chain_id 由系统填写)")
-
-
-class CriteriaCheck(BaseModel):
-    chain_id: str = Field(min_length=1, max_length=64)
-    facts: dict[str, Any] = Field(default_factory=dict)
 
 
 def criteria_form(kind: SelectionKind) -> CriteriaForm:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from sqlmodel import col, select
 
+from contracts.api.intake import ApplicationStatus
 from contracts.envelope import Actor, EventEnvelope
 from contracts.events.payout import (
     PayoutPlanOpened,
@@ -29,7 +30,7 @@ from policies.beijing import beijing_minute, in_beijing
 from policies.money import format_yuan
 from policies.registry import load_registry
 from services.intake.adapters.orm import Application, ReferralProject, TimelineEntry
-from services.intake.domain.application import ApplicationStatus, advance, request_supplement
+from services.intake.domain.application import advance, request_supplement
 from services.intake.domain.candidacy import DECIDED_STATUS, KIND_ZH
 from services.intake.service_layer import selection
 from services.intake.service_layer.applications import add_timeline

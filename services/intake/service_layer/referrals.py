@@ -4,14 +4,11 @@ into the one-off or two-phase award."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated
 
-from pydantic import BaseModel, Field, StrictBool
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import col, select
 
+from contracts.api.intake import ProgressPublic, ReferralProjectPublic, RegisterReferral, ReportProgress
 from contracts.common import ApplicantRef
 from contracts.events.intake import (
     ReferralProgressReported,
@@ -25,56 +22,14 @@ from infra.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from infra.scope import one_in_scope, scoped
 from infra.uow import UnitOfWork
 from policies.errors import UnknownChain
-from policies.money import Yuan, format_yuan
+from policies.money import format_yuan
 from policies.registry import load_registry
-from policies.text import Note, Text
 from services.intake.adapters.orm import ReferralProgressReport, ReferralProject
 from services.intake.domain.referral import planned_fai_problem, yuan_to_fen
 from services.intake.service_layer.applications import add_timeline
 from services.intake.service_layer.scope import region_prefix
 
-YuanAmount = Annotated[Yuan, Field(le=Decimal("10000000000"))]  # 100亿元: keeps fen inside the contracts' ceiling
 PROVINCE_REVIEWER = "140000.province_industry_dept"
-
-
-class RegisterReferral(BaseModel):
-    referrer_name: Text = Field(min_length=1, max_length=200, description="引荐单位(链主企业)名称")
-    investee: ApplicantRef = Field(description="所引进的企业")
-    project_code: Text = Field(min_length=1, max_length=64, description="投资项目统一代码")
-    project_name: Text = Field(min_length=1, max_length=200)
-    chain_id: str | None = Field(default=None, max_length=64, description="所属产业链, 见 duixian criteria chains")
-    planned_fai_yuan: YuanAmount = Field(description="计划固定资产投资额(元), 须在3000万元以上")
-
-
-class ReportProgress(BaseModel):
-    completed_fai_yuan: YuanAmount = Field(description="累计已完成固定资产投资额(元)")
-    investment_complete: StrictBool = Field(description="已完成全部投资")
-    in_production: StrictBool = Field(description="已投产")
-    as_of: date = Field(description="截至日期")
-    note: Note = Field(default="", max_length=2000, description="说明及佐证材料")
-
-
-class ProgressPublic(BaseModel):
-    id: str
-    completed_fai_fen: int
-    investment_complete: bool
-    in_production: bool
-    as_of: date
-    note: str
-    reported_at: datetime
-
-
-class ReferralProjectPublic(BaseModel):
-    id: str
-    referrer: ApplicantRef
-    investee: ApplicantRef
-    project_code: str
-    project_name: str
-    chain_id: str | None
-    planned_fai_fen: int
-    status: str
-    registered_at: datetime
-    reports: list[ProgressPublic] = []
 
 
 def register(uow: UnitOfWork, principal: Principal, command: RegisterReferral) -> ReferralProjectPublic:
