@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, multiple, rule, run_state_machine_as_test
 
-from contracts.api.payout import ClawBack, OpenPayoutPlan, RecordDisbursement, RecordFailure
+from contracts.api.payout import ClawBack, OpenPayoutPlan, RecordDisbursement, RecordFailure, StageStatus
 from contracts.common import ApplicantRef, Citation, DeterminationRef
 from duixian.services import entrypoint
 from infra import migrations
@@ -20,7 +20,7 @@ from infra.errors import DomainError
 from infra.settings import Settings
 from infra.uow import UnitOfWork
 from services.payout.adapters.orm import PayoutStage
-from services.payout.domain.plan import TRANSITIONS, StageStatus
+from services.payout.domain.plan import TRANSITIONS
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer import plans, stages
 from tests.support.tokens import make_uscc

@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contracts.api.payout import PlanStatus, StageStatus
 from services.payout.domain import ledger
 from services.payout.domain.disbursement import date_refusal, reference_key
-from services.payout.domain.plan import PlanStatus, StageStatus, TransitionRefused, next_status, plan_status
+from services.payout.domain.plan import TransitionRefused, next_status, plan_status
 
 
 @given(amount=st.integers(0, 10**12), share=st.integers(0, 10_000))

@@ -1,23 +1,7 @@
-"""Payout plans and stages (pure rules)."""
+"""Payout plans and stages (pure rules); their statuses are part of payout's API (contracts.api.payout)."""
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class PlanStatus(StrEnum):
-    OPEN = "open"
-    COMPLETED = "completed"
-    CLAWED_BACK = "clawed_back"
-
-
-class StageStatus(StrEnum):
-    PENDING = "pending"
-    PREPARED = "prepared"
-    APPROVED = "approved"
-    DISBURSED = "disbursed"
-    FAILED = "failed"
-    CLAWED_BACK = "clawed_back"
-
+from contracts.api.payout import PlanStatus, StageStatus
 
 STATUS_ZH = {
     StageStatus.PENDING: "待编制",

@@ -8,12 +8,21 @@ from fastapi.responses import JSONResponse
 
 from contracts.api.payout import (
     AddPayoutStage,
+    BudgetPublic,
     ClawBack,
+    CostSharePublic,
+    FundExecution,
+    LoadBudget,
+    LoadCostShare,
     OpenPayoutPlan,
+    PayableGroup,
+    PayoutPlanPublic,
     PayoutPlanRef,
     PayoutStagePublic,
+    RecipientHistory,
     RecordDisbursement,
     RecordFailure,
+    StageStatus,
 )
 from contracts.api.review import PriorAwardRef
 from infra import exports
@@ -23,10 +32,8 @@ from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from policies.beijing import in_beijing
-from services.payout.domain.plan import StageStatus
 from services.payout.service_layer import finance, stages
 from services.payout.service_layer import plans as service
-from services.payout.service_layer.plans import PayoutPlanPublic
 
 router = APIRouter(prefix="/payout-plans", tags=["payout-plans"], responses=ERROR_RESPONSES)
 stage_router = APIRouter(prefix="/payout-stages", tags=["payout-stages"], responses=ERROR_RESPONSES)
@@ -148,23 +155,23 @@ FinanceReaderOrEnterpriseDep = Annotated[Principal, Depends(roles_allowed(*FINAN
 CityFinanceDep = Annotated[Principal, Depends(roles_allowed("city_finance_bureau"))]
 
 
-@finance_router.get("/payables", response_model=list[finance.PayableGroup], summary="未拨付应付款(按部门、条款、县区)")
-def outstanding_payables(uow: UowDep, principal: FinanceReaderDep) -> list[finance.PayableGroup]:
+@finance_router.get("/payables", response_model=list[PayableGroup], summary="未拨付应付款(按部门、条款、县区)")
+def outstanding_payables(uow: UowDep, principal: FinanceReaderDep) -> list[PayableGroup]:
     return finance.outstanding_payables(uow, principal)
 
 
-@finance_router.get("/budget-execution", response_model=list[finance.FundExecution], summary="本年拨付与预算执行")
+@finance_router.get("/budget-execution", response_model=list[FundExecution], summary="本年拨付与预算执行")
 def budget_execution(
     uow: UowDep,
     principal: FinanceReaderDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-) -> list[finance.FundExecution]:
+) -> list[FundExecution]:
     return finance.budget_execution(uow, principal, year)
 
 
-@finance_router.get("/recipients/{uscc}/history", response_model=finance.RecipientHistory, summary="收款单位拨付历史")
+@finance_router.get("/recipients/{uscc}/history", response_model=RecipientHistory, summary="收款单位拨付历史")
 def recipient_history(uscc: str, uow: UowDep,
-                      principal: FinanceReaderOrEnterpriseDep) -> finance.RecipientHistory:
+                      principal: FinanceReaderOrEnterpriseDep) -> RecipientHistory:
     return finance.recipient_history(uow, principal, uscc)
 
 
@@ -192,19 +199,19 @@ def stage_register(
     return exports.attachment(table, format, f"stage-register-{year or 'all'}")
 
 
-@finance_router.post("/budgets", response_model=finance.BudgetPublic, status_code=201, summary="载入资金来源年度预算")
-def load_budget(body: finance.LoadBudget, uow: UowDep, idempotency: IdempotencyDep,
+@finance_router.post("/budgets", response_model=BudgetPublic, status_code=201, summary="载入资金来源年度预算")
+def load_budget(body: LoadBudget, uow: UowDep, idempotency: IdempotencyDep,
                 principal: FinanceOfficerDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: finance.load_budget(uow, principal, body), status_code=201)
 
 
-@finance_router.post("/cost-shares", response_model=finance.CostSharePublic, status_code=201,
+@finance_router.post("/cost-shares", response_model=CostSharePublic, status_code=201,
                      summary="载入条款在县(区)的市县分担比例")
-def load_cost_share(body: finance.LoadCostShare, uow: UowDep, idempotency: IdempotencyDep,
+def load_cost_share(body: LoadCostShare, uow: UowDep, idempotency: IdempotencyDep,
                     principal: CityFinanceDep) -> JSONResponse:
     return idempotency.run(uow, body, lambda: finance.load_cost_share(uow, principal, body), status_code=201)
 
 
-@finance_router.get("/cost-shares", response_model=list[finance.CostSharePublic], summary="已载入的市县分担比例")
-def list_cost_shares(uow: UowDep, principal: FinanceReaderDep) -> list[finance.CostSharePublic]:
+@finance_router.get("/cost-shares", response_model=list[CostSharePublic], summary="已载入的市县分担比例")
+def list_cost_shares(uow: UowDep, principal: FinanceReaderDep) -> list[CostSharePublic]:
     return finance.cost_shares(uow, principal)

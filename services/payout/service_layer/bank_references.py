@@ -8,6 +8,7 @@ transfer still happened, and paying the stage again is a new transfer with a new
 """
 from __future__ import annotations
 
+from contracts.api.payout import StageStatus
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.db import insert_if_absent, table_of
@@ -15,7 +16,7 @@ from infra.errors import Conflict, FieldError, InvalidRequest
 from infra.uow import UnitOfWork
 from services.payout.adapters.orm import BankReference, PayoutPlan, PayoutStage
 from services.payout.domain.disbursement import reference_key
-from services.payout.domain.plan import STATUS_ZH, StageStatus
+from services.payout.domain.plan import STATUS_ZH
 from services.payout.service_layer.scope import stage_in_scope
 
 KEY_LENGTH = 255

@@ -3,14 +3,23 @@ loads (budgets per fund and year, city/county cost shares per clause and county)
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field, StrictInt
 from sqlmodel import col, select
 
-from contracts.api.payout import PayoutStagePublic
-from contracts.common import FenAmount
+from contracts.api.payout import (
+    BudgetPublic,
+    CostSharePublic,
+    FundExecution,
+    JournalEntryPublic,
+    JournalLinePublic,
+    LoadBudget,
+    LoadCostShare,
+    PayableGroup,
+    PayoutStagePublic,
+    RecipientHistory,
+    StageStatus,
+)
 from contracts.events.payout import BudgetLoaded
 from infra.auth import Principal
 from infra.clock import utcnow
@@ -23,7 +32,7 @@ from policies.catalogue import load_catalogue
 from policies.money import format_yuan
 from services.payout.adapters.orm import Budget, CostShare, JournalEntry, JournalLine, LedgerAccount, PayoutPlan, PayoutStage
 from services.payout.domain import ledger
-from services.payout.domain.plan import STATUS_ZH, StageStatus
+from services.payout.domain.plan import STATUS_ZH
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.scope import plan_filter
 from services.payout.service_layer.stages import list_stages, public, shown_to
@@ -33,73 +42,6 @@ if TYPE_CHECKING:
 
 OUTSTANDING = (StageStatus.PENDING, StageStatus.PREPARED, StageStatus.APPROVED, StageStatus.FAILED)
 PAYABLE = (StageStatus.APPROVED, StageStatus.FAILED)
-
-
-class PayableGroup(BaseModel):
-    department_id: str
-    department_zh: str
-    clause_id: str
-    clause_zh: str
-    county: str
-    stages: int
-    approved_unpaid_fen: int = Field(description="已审批未拨付(应付)")
-    not_yet_approved_fen: int = Field(description="待编制/待审批")
-
-
-class FundExecution(BaseModel):
-    fund_id: str
-    year: int
-    budget_fen: int | None = Field(description="已载入的预算; 未载入为 null")
-    committed_fen: int = Field(description="已审批占用")
-    disbursed_fen: int = Field(description="本年已拨付")
-    remaining_fen: int | None
-
-
-class JournalLinePublic(BaseModel):
-    account: str
-    amount_fen: int
-
-
-class JournalEntryPublic(BaseModel):
-    id: str
-    kind: str
-    stage_id: str | None
-    posted_by: str
-    posted_at: datetime
-    memo: str
-    lines: list[JournalLinePublic]
-
-
-class RecipientHistory(BaseModel):
-    uscc: str
-    name: str
-    stages: list[PayoutStagePublic]
-    journal: list[JournalEntryPublic]
-    approved_fen: int
-    disbursed_fen: int
-    recovered_fen: int
-
-
-class LoadBudget(BaseModel):
-    fund_id: str = Field(pattern=r"^(city|county):[0-9]{6}$", description="资金来源, 如 city:140400 或 county:140423")
-    year: StrictInt = Field(ge=2000, le=2100)
-    amount_fen: FenAmount = Field(description="预算金额(分)")
-
-
-class BudgetPublic(LoadBudget):
-    loaded_by: str
-    loaded_at: datetime
-
-
-class LoadCostShare(BaseModel):
-    clause_id: str = Field(min_length=1, max_length=64)
-    county: str = Field(pattern=r"^[0-9]{6}$", description="县(区)行政区划代码")
-    city_share_bp: StrictInt = Field(ge=0, le=10_000, description="市级承担比例(万分之), 其余由县级承担; 如 5000 = 各半")
-
-
-class CostSharePublic(LoadCostShare):
-    loaded_by: str
-    loaded_at: datetime
 
 
 def _region_prefix(principal: Principal) -> str | None:

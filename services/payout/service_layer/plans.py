@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
-from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import col, select
 
-from contracts.api.payout import OpenPayoutPlan, PayoutPlanRef
+from contracts.api.payout import OpenPayoutPlan, PayoutPlanPublic, PayoutPlanRef, PlanStatus, StagePublic, StageStatus
 from contracts.common import ApplicantRef, Citation, DeterminationRef
 from contracts.events.payout import PayoutPlanOpened, StageRef
 from infra.auth import Principal
@@ -18,30 +15,9 @@ from infra.scope import one_in_scope, scoped
 from infra.uow import UnitOfWork
 from policies.catalogue.models import Clause
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
-from services.payout.domain.plan import PlanStatus, StageStatus, split_stages
+from services.payout.domain.plan import split_stages
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.scope import plan_filter
-
-
-class StagePublic(BaseModel):
-    id: str
-    sequence: int
-    amount_fen: int
-    status: StageStatus
-
-
-class PayoutPlanPublic(BaseModel):
-    id: str
-    case_id: str
-    clause_id: str
-    recipient: ApplicantRef
-    total_fen: int
-    capped_by: str | None
-    citation: Citation
-    steps: list[dict[str, Any]]
-    status: PlanStatus
-    opened_at: datetime
-    stages: list[StagePublic]
 
 
 def open_plan(uow: UnitOfWork, command: OpenPayoutPlan) -> PayoutPlanRef:

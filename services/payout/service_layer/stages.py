@@ -7,7 +7,16 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from contracts.api.payout import AddPayoutStage, ClawBack, PayoutPlanRef, PayoutStagePublic, RecordDisbursement, RecordFailure
+from contracts.api.payout import (
+    AddPayoutStage,
+    ClawBack,
+    PayoutPlanRef,
+    PayoutStagePublic,
+    PlanStatus,
+    RecordDisbursement,
+    RecordFailure,
+    StageStatus,
+)
 from contracts.api.review import PriorAwardRef
 from contracts.common import ApplicantRef
 from contracts.events.payout import (
@@ -27,7 +36,7 @@ from infra.uow import UnitOfWork
 from services.payout.adapters.orm import PayoutPlan, PayoutStage
 from services.payout.domain import ledger
 from services.payout.domain.disbursement import date_refusal
-from services.payout.domain.plan import PlanStatus, StageStatus, TransitionRefused, next_status, plan_status
+from services.payout.domain.plan import TransitionRefused, next_status, plan_status
 from services.payout.service_layer import bank_references
 from services.payout.service_layer import ledger as ledger_io
 from services.payout.service_layer.plans import new_stage
