@@ -1,19 +1,12 @@
-"""Task states and the rules of deciding one (pure)."""
+"""Task states and the rules of deciding one (pure); the states are part of review's API (contracts.api.review)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
-from enum import StrEnum
 from typing import Any
 
 from contracts.api.review import TASK_KIND_LABELS as KIND_LABELS
-
-
-class TaskStatus(StrEnum):
-    OPEN = "open"
-    DECIDED = "decided"
-    CANCELLED = "cancelled"
-
+from contracts.api.review import TaskStatus
 
 STATUS_LABELS = {TaskStatus.OPEN: "待办理", TaskStatus.DECIDED: "已办结", TaskStatus.CANCELLED: "已撤销"}
 

@@ -7,20 +7,27 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from contracts.api.review import EscalateTask, OpenTask, TaskRef
+from contracts.api.review import (
+    CaseFile,
+    DecideTask,
+    DecisionPublic,
+    DepartmentCount,
+    EscalateTask,
+    OpenTask,
+    TaskPublic,
+    TaskRef,
+    TaskStatus,
+    TierTablePublic,
+)
 from infra.auth import ROLES, AdminDep, Principal, PrincipalDep, WorkflowDep, roles_allowed
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from policies.tables import TierTable
 from policies.text import Note
-from services.review.domain.task import TaskStatus
 from services.review.service_layer import case_file, tier_tables
 from services.review.service_layer import tasks as service
-from services.review.service_layer.case_file import CaseFile, DepartmentCount
 from services.review.service_layer.scope import NEVER_ACT
-from services.review.service_layer.tasks import DecideTask, DecisionPublic, TaskPublic
-from services.review.service_layer.tier_tables import TierTablePublic
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], responses=ERROR_RESPONSES)
 internal = APIRouter(prefix="/internal", tags=["internal"], responses=ERROR_RESPONSES)

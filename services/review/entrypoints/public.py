@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from contracts.api.review import Calculate
 from contracts.common import DeterminationRef
 from infra.errors import ERROR_RESPONSES
 from infra.ratelimit import rate_limited
 from infra.web import PublicUowDep
 from policies.calendar import YearSchedule
 from services.review.service_layer import calendar, tier_tables
-from services.review.service_layer.determination import Calculate, calculate_publicly
+from services.review.service_layer.determination import calculate_publicly
 
 router = APIRouter(prefix="/public", tags=["public"], responses=ERROR_RESPONSES)
 

@@ -7,7 +7,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
-from contracts.api.selection import DrawPanel, OpenPublicity, PanelRecommendation, PanelRef, Publish
+from contracts.api.review import CalendarScheduleLoaded, CalendarSchedulePublic
+from contracts.api.selection import (
+    DrawPanel,
+    LoadPool,
+    LodgeObjection,
+    ObjectionPublic,
+    ObjectionReceipt,
+    OpenPublicity,
+    PanelRecommendation,
+    PanelRef,
+    PoolPublic,
+    PublicityPublic,
+    Publish,
+    VerifyObjection,
+)
 from infra.auth import AdminDep, ChainOfficeDep, Principal, PrincipalDep, WorkflowDep, roles_allowed
 from infra.body_limits import MIB, body_limit
 from infra.errors import ERROR_RESPONSES
@@ -17,15 +31,6 @@ from infra.web import PublicUowDep, UowDep
 from policies.calendar import YearSchedule
 from services.review.service_layer import calendar, experts
 from services.review.service_layer import selection as service
-from services.review.service_layer.calendar import CalendarScheduleLoaded, CalendarSchedulePublic
-from services.review.service_layer.experts import LoadPool, PoolPublic
-from services.review.service_layer.selection import (
-    LodgeObjection,
-    ObjectionPublic,
-    ObjectionReceipt,
-    PublicityPublic,
-    VerifyObjection,
-)
 
 public = APIRouter(prefix="/public/selection", tags=["public"], responses=ERROR_RESPONSES)
 router = APIRouter(prefix="/selection", tags=["selection"], responses=ERROR_RESPONSES)

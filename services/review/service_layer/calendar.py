@@ -6,11 +6,9 @@ raises `CalendarUnavailable`; it is never guessed. Loading a year dates the open
 (due_dates.date_pending_tasks)."""
 from __future__ import annotations
 
-import datetime as dt
-
-from pydantic import BaseModel, Field
 from sqlmodel import col, select
 
+from contracts.api.review import CalendarScheduleLoaded, CalendarSchedulePublic
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import Conflict, InvalidRequest
@@ -19,19 +17,6 @@ from policies.calendar import WorkingDayCalendar, YearSchedule
 from policies.errors import DataFileInvalid
 from services.review.adapters.orm import CalendarScheduleRecord
 from services.review.service_layer.due_dates import date_pending_tasks
-
-
-class CalendarSchedulePublic(BaseModel):
-    year: int
-    source_title: str
-    holidays: int
-    makeup_workdays: int
-    loaded_by: str
-    loaded_at: dt.datetime
-
-
-class CalendarScheduleLoaded(CalendarSchedulePublic):
-    tasks_due_dated: int = Field(description="因本次载入而确定办理期限的在办待办数")
 
 
 def working_day_calendar(uow: UnitOfWork) -> WorkingDayCalendar:

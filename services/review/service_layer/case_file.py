@@ -3,11 +3,10 @@ caller's scope, and one task's case file (the task, the case's earlier decisions
 applies to the caller, the calculator's determination on the facts as they stand)."""
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
 from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 
-from contracts.common import DeterminationRef
+from contracts.api.review import CalculatorPreview, CaseFile, DepartmentCount, TaskStatus
 from infra.auth import Principal
 from infra.claims import subject_key
 from infra.clock import utcnow
@@ -22,41 +21,14 @@ from services.review.domain.task import (
     DETERMINING_KINDS,
     KIND_LABELS,
     SUPPLEMENT_KINDS,
-    TaskStatus,
 )
 from services.review.service_layer import tier_tables
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import task_filter
-from services.review.service_layer.tasks import TaskPublic, earlier_deciders, get_task, public
+from services.review.service_layer.tasks import earlier_deciders, get_task, public
 
 FOUR_EYES_RULE_ZH = ("四眼原则：同一事项中已审核、推荐或编制的工作人员，不能再核定或审定该事项；"
                      "须由同一单位的另一名工作人员办理。")
-
-
-class DepartmentCount(BaseModel):
-    assignee_org: str
-    assignee_role: str
-    open: int = Field(description="待办理")
-    overdue: int = Field(description="已超期仍待办理")
-
-
-class CalculatorPreview(BaseModel):
-    """The calculator's determination on the task's facts as they stand (nothing recorded), or why it has none."""
-
-    determination: DeterminationRef | None = None
-    problem: str | None = Field(default=None, description="计算器未能核定的原因 (如事实有误、分档表未载入)")
-
-
-class CaseFile(BaseModel):
-    task: TaskPublic
-    kind_label: str
-    earlier: list[TaskPublic] = Field(description="同一案件中其他已办理的待办及其意见 (按时间)")
-    may_supplement: bool = Field(description="可要求补正")
-    confirm_only: bool = Field(description="只能确认")
-    four_eyes_applies: bool = Field(description="该待办受四眼原则约束")
-    four_eyes_rule: str
-    four_eyes_blocks_caller: bool = Field(description="调用人已办理同一事项的前序步骤, 不能再办理本待办")
-    calculator: CalculatorPreview | None = Field(default=None, description="核定待办: 计算器按当前事实的试算")
 
 
 def counts(uow: UnitOfWork, principal: Principal) -> list[DepartmentCount]:

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
-
+from contracts.api.review import Calculate
 from contracts.common import Citation, DeterminationRef
 from infra.errors import Conflict, DataUnavailable, FieldError, InvalidRequest
 from policies.calculator import PriorAward, calculate
@@ -56,13 +55,6 @@ def determine(
         rounding=result.rounding,
         facts=facts,
     )
-
-
-class Calculate(BaseModel):
-    """The public calculator's question: a clause and the facts someone states (nothing is recorded)."""
-
-    clause_id: str = Field(min_length=1, max_length=64, description="条款标识, 见 intake GET /public/clauses")
-    facts: dict[str, Any] = Field(default_factory=dict, description="申报事实, 字段见该条款的 facts_schema")
 
 
 def calculate_publicly(command: Calculate, tables: TierTables) -> DeterminationRef:

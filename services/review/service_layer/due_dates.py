@@ -9,13 +9,13 @@ from datetime import datetime
 import structlog
 from sqlmodel import col, select
 
+from contracts.api.review import TaskStatus
 from contracts.events.review import TaskDueDated
 from infra.clock import as_utc
 from infra.uow import UnitOfWork
 from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
 from services.review.adapters.orm import Task
-from services.review.domain.task import TaskStatus
 
 log = structlog.get_logger(__name__)
 

@@ -5,14 +5,11 @@ Panel size and quorum are data loaded with the pool (the seeds give no numbers):
 from __future__ import annotations
 
 import random
-from datetime import datetime
 
-from pydantic import BaseModel, Field, StrictInt, model_validator
 from sqlmodel import col, select
 
 from contracts.api.review import OpenTask
-from contracts.api.selection import DrawPanel, PanelMember, PanelRecommendation, PanelRef, Recusal
-from contracts.common import Uscc
+from contracts.api.selection import DrawPanel, LoadPool, PanelMember, PanelRecommendation, PanelRef, PoolPublic, Recusal
 from contracts.events.selection import ExpertPanelDrawn, ExpertPanelRecommended
 from infra.auth import Principal
 from infra.clock import utcnow
@@ -20,42 +17,8 @@ from infra.errors import Conflict, DataUnavailable, InvalidRequest, NotFound
 from infra.uow import UnitOfWork
 from policies.errors import UnknownChain
 from policies.registry import load_registry
-from policies.text import LongText, Text
 from services.review.adapters.orm import ExpertPanel, ExpertPool
 from services.review.service_layer.tasks import open_task
-
-
-class Expert(BaseModel):
-    expert_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", description="专家标识 (登录组织标识)")
-    name: Text = Field(min_length=1, max_length=100)
-    employer_uscc: Uscc | None = Field(default=None, description="工作单位统一社会信用代码 (同单位回避)")
-    declared_conflicts: list[Uscc] = Field(default_factory=list, max_length=200, description="申报的利益冲突企业")
-
-
-class LoadPool(BaseModel):
-    chain_id: str = Field(min_length=1, max_length=64)
-    panel_size: StrictInt = Field(ge=1, le=50, description="评审小组人数")
-    quorum: StrictInt = Field(ge=1, le=50, description="有效评审的最少人数")
-    source_note: LongText = Field(min_length=1, max_length=1000, description="专家库来源")
-    experts: list[Expert] = Field(min_length=1, max_length=1000)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> LoadPool:
-        if self.quorum > self.panel_size:
-            raise ValueError("quorum 不能大于 panel_size")
-        if len({e.expert_id for e in self.experts}) != len(self.experts):
-            raise ValueError("专家标识重复")
-        return self
-
-
-class PoolPublic(BaseModel):
-    chain_id: str
-    panel_size: int
-    quorum: int
-    experts: int
-    source_note: str
-    loaded_by: str
-    loaded_at: datetime | None = None
 
 
 def load_pool(uow: UnitOfWork, principal: Principal, command: LoadPool) -> PoolPublic:

@@ -14,10 +14,18 @@ import datetime as dt
 import secrets
 import uuid
 
-from pydantic import BaseModel, Field, StrictBool
 from sqlmodel import col, func, select
 
-from contracts.api.selection import OpenPublicity, Publish
+from contracts.api.selection import (
+    EntryPublic,
+    LodgeObjection,
+    ObjectionPublic,
+    ObjectionReceipt,
+    OpenPublicity,
+    PublicityPublic,
+    Publish,
+    VerifyObjection,
+)
 from contracts.events.selection import (
     CandidatePublished,
     ObjectionLodged,
@@ -25,7 +33,6 @@ from contracts.events.selection import (
     PublicityCalendarMissing,
     PublicityEntry,
     PublicityOpened,
-    SelectionKind,
 )
 from infra.auth import Principal
 from infra.clock import utcnow
@@ -34,77 +41,12 @@ from infra.uow import UnitOfWork
 from policies.beijing import SHANGHAI, beijing_minute, in_beijing
 from policies.errors import CalendarUnavailable
 from policies.registry import load_registry
-from policies.text import LongText, Text
 from services.review.adapters.orm import SelectionObjection, SelectionPublicity
 from services.review.service_layer.calendar import working_day_calendar
 
 STATUS_ZH = {"awaiting_calendar": "待载入节假日安排后确定公示期", "open": "公示中", "published": "已公布"}
 ENTRY_STATUS_ZH = {"listed": "公示中", "removed": "异议成立, 已移出", "published": "已公布"}
 OBJECTION_STATUS_ZH = {"open": "待核实", "upheld": "异议成立", "not_upheld": "异议不成立"}
-
-
-class EntryPublic(BaseModel):
-    candidacy_id: str
-    kind: SelectionKind
-    chain_id: str
-    chain_name: str
-    enterprise_name: str
-    enterprise_uscc: str
-    status: str
-    status_label: str
-
-
-class PublicityPublic(BaseModel):
-    round_id: str
-    year: int
-    status: str
-    status_label: str
-    working_days: int
-    starts_on: dt.date
-    last_day: dt.date | None
-    ends_at: dt.datetime | None
-    published_on: dt.date | None
-    unresolved_objections: int
-    entries: list[EntryPublic]
-
-
-class LodgeObjection(BaseModel):
-    candidacy_id: str = Field(min_length=1, max_length=64, description="被异议的公示对象")
-    objector_name: Text = Field(min_length=1, max_length=100, description="异议人姓名或单位")
-    contact_phone: str = Field(pattern=r"^\+?[0-9][0-9\- ]{5,30}$", description="联系电话 (必填)")
-    contact_email: str | None = Field(default=None, max_length=200, pattern=r"^[^@\s]+@[^@\s]+$")
-    reason: LongText = Field(min_length=1, max_length=4000, description="异议事实与理由")
-
-
-class ObjectionReceipt(BaseModel):
-    objection_id: str
-    receipt_number: str
-    round_id: str
-    candidacy_id: str
-    lodged_at: dt.datetime
-    message: str
-
-
-class VerifyObjection(BaseModel):
-    upheld: StrictBool = Field(description="true 异议成立 (移出名单) / false 异议不成立 (保留)")
-    reason: LongText = Field(min_length=1, max_length=2000, description="核实结论与理由")
-
-
-class ObjectionPublic(BaseModel):
-    id: str
-    receipt_number: str
-    round_id: str
-    candidacy_id: str
-    objector_name: str
-    contact_phone: str
-    contact_email: str | None
-    reason: str
-    status: str
-    status_label: str
-    verification_reason: str | None
-    verified_by: str | None
-    lodged_at: dt.datetime
-    verified_at: dt.datetime | None
 
 
 def open_publicity(uow: UnitOfWork, command: OpenPublicity) -> PublicityPublic:

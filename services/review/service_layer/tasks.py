@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
+from datetime import timedelta
 
 import structlog
-from pydantic import BaseModel, Field
 from sqlalchemy import and_, not_
 from sqlmodel import col, select
 
-from contracts.api.review import EscalateTask, OpenTask, TaskRef
+from contracts.api.review import DecideTask, DecisionPublic, EscalateTask, OpenTask, TaskPublic, TaskRef, TaskStatus
 from contracts.common import ApplicantRef, DeterminationRef
 from contracts.events.review import DecisionRecorded, TaskEscalated, TaskOpened, TaskOverdue
 from infra.auth import Principal
@@ -23,14 +21,12 @@ from policies.beijing import in_beijing
 from policies.calculator import PriorAward
 from policies.calendar import WorkingDayCalendar
 from policies.errors import CalendarUnavailable
-from policies.text import LongText, Text
 from services.review.adapters.orm import Decision, Task
 from services.review.domain.task import (
     APPROVAL_KINDS,
     KIND_LABELS,
     STATUS_LABELS,
     DecisionRefused,
-    TaskStatus,
     check_decision,
     determines,
     remaining_working_days,
@@ -42,47 +38,6 @@ from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import actionable_filter, task_filter
 
 log = structlog.get_logger(__name__)
-
-
-class DecideTask(BaseModel):
-    decision: Literal["approve", "reject", "supplement"] = Field(
-        description="approve 通过 / reject 不通过 / supplement 要求补正 (申报案件; 补正期间停止计时)")
-    reason: LongText = Field(min_length=1, max_length=2000, description="意见或理由")
-    verified_facts: dict[str, Any] | None = Field(
-        default=None, description="核实后的事实; 省略则以申报事实核定"
-    )
-    missing_items: list[Annotated[Text, Field(min_length=1, max_length=200)]] = Field(
-        default_factory=list, max_length=30, description="要求补正时须列明所缺材料或事项"
-    )
-
-
-class DecisionPublic(BaseModel):
-    task_id: str
-    decision: str
-    reason: str
-    missing_items: list[str] = Field(default_factory=list)
-    decided_by: str
-    decided_at: datetime
-    determination: DeterminationRef | None
-
-
-class TaskPublic(BaseModel):
-    id: str
-    case_id: str
-    kind: str
-    title: str
-    assignee_role: str
-    assignee_org: str
-    clause_id: str | None
-    applicant: ApplicantRef | None
-    facts: dict[str, Any]
-    status: TaskStatus
-    status_label: str
-    opened_at: datetime
-    due_at: datetime | None
-    due_working_days: int | None = Field(default=None, description="办理时限(工作日); 有时限而无截止时间: 期限跨入尚未载入节假日安排的年份")
-    overdue: bool = Field(default=False, description="仍待办理且已过办理时限")
-    decision: DecisionPublic | None = None
 
 
 def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:

@@ -3,24 +3,15 @@ admin loads each one with the source it was transcribed from. Until then, a clau
 table cannot be determined and says which table is missing. Each load is a new version."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from pydantic import BaseModel
 from sqlmodel import col, func, select
 
+from contracts.api.review import TierTablePublic
 from infra.auth import Principal
 from infra.clock import utcnow
 from infra.errors import InvalidRequest
 from infra.uow import UnitOfWork
 from policies.tables import TierTable, TierTables
 from services.review.adapters.orm import TierTableRecord
-
-
-class TierTablePublic(BaseModel):
-    table: TierTable
-    version: int
-    loaded_by: str
-    loaded_at: datetime
 
 
 def load(uow: UnitOfWork, principal: Principal, table: TierTable) -> TierTablePublic:
