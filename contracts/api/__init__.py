@@ -1,1 +1,2 @@
-"""Internal API request/response models: what workflow activities send to the services."""
+"""Each service's HTTP API models: its routes' request bodies and answers (what workflow activities, the portal and
+tests send and read), one module a service (review's selection routes in selection.py)."""
