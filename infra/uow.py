@@ -3,10 +3,11 @@ that announce it (transactional outbox) and appends the audit records that accou
 AUDIT_CHECKPOINT_EVERY records, the checkpoint of its audit chain that the other services keep)."""
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlmodel import Session
 
 from contracts.envelope import Actor, EventEnvelope
@@ -53,6 +54,17 @@ class UnitOfWork:
         if session is not None:
             session.rollback()
             session.close()
+
+    def lock(self, name: str) -> None:
+        """Serialise the rest of this transaction with every other transaction of the service that takes the
+        lock `name`, until commit or rollback. PostgreSQL: a transaction-level advisory lock, one per service
+        database (schema) and name; SQLite: nothing to take, every writing transaction already runs alone
+        (BEGIN IMMEDIATE at its first statement, infra/db.py)."""
+        db = self.runtime.db
+        if db.is_postgres:
+            digest = hashlib.sha256(f"{db.schema or ''}/{name}".encode()).digest()
+            self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": int.from_bytes(digest[:8], "big", signed=True)})
 
     def publish(self, payload: BaseModel, *, correlation_id: str) -> EventEnvelope:
         envelope = EventEnvelope.wrap(

@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from contracts.api.review import OpenTask
+from contracts.envelope import Actor
+from infra.auth import Principal
+from infra.clock import as_utc
+from infra.uow import UnitOfWork
 from policies.calendar import YearSchedule
-from services.review.service_layer import tasks
+from services.review.adapters.orm import Task
+from services.review.service_layer import calendar, tasks
 from tests.support.cases import SCIENCE
 from tests.support.stack import Stack
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.integration
 
@@ -79,3 +87,41 @@ def test_loading_a_year_schedule_dates_the_open_tasks_that_waited_for_it(setting
         review_clock(2027, 1, 6, 0, 1)
         late = officer.get("/tasks", params={"overdue": "true"}).json()
         assert [t["id"] for t in late] == [known, waiting], "once dated, the task is flagged when it runs late"
+
+
+def test_a_task_opened_while_its_year_is_being_loaded_is_dated(settings, postgres_databases, monkeypatch):
+    """The race the calendar lock closes (PostgreSQL: SQLite runs writing transactions one at a time): a task whose
+    period reaches 2027 is opened while the 2027 schedule's load has scanned for waiting tasks but not committed.
+    The task waits for the load, then counts on the loaded year, instead of committing undated after the scan."""
+    monkeypatch.setattr(tasks, "utcnow", lambda: dt.datetime(2026, 12, 28, 10, tzinfo=BEIJING).astimezone(dt.UTC))
+    admin = Principal(subject="admin-1", role="admin", organisation="ops")
+    schedule = YearSchedule.from_file(SCHEDULE_2027)
+    with Stack(settings, postgres_databases, services=("review",)) as stack:
+        review = stack.runtimes["review"]
+        opened: list[str] = []
+
+        def open_meanwhile() -> None:
+            with UnitOfWork(review, actor=Actor(subject="duixian-worker", role="workflow", organisation="duixian")) as uow:
+                ref = tasks.open_task(uow, OpenTask(case_id="CASE-RACE", kind="case_review", title="审核",
+                                                    assignee_role="competent_department", assignee_org=SCIENCE,
+                                                    due_working_days=5))
+                uow.commit()
+            opened.append(ref.task_id)
+
+        with UnitOfWork(review, actor=admin.as_actor()) as loading:
+            assert calendar.load_schedule(loading, admin, schedule).tasks_due_dated == 0  # scanned: nothing waits yet
+            opener = threading.Thread(target=open_meanwhile)
+            opener.start()
+            eventually(lambda: waiting_for_a_lock(review), what="the task's transaction to wait for the load's")
+            loading.commit()
+        opener.join(timeout=30)
+        assert opened, "the task was opened once the load committed"
+        with UnitOfWork(review, actor=admin.as_actor()) as reading:
+            task = reading.session.get(Task, opened[0])
+            assert task is not None and task.due_at is not None, "not left undated"
+            assert as_utc(task.due_at) == dt.datetime(2027, 1, 6, tzinfo=BEIJING), "counted on the year loaded meanwhile"
+
+
+def waiting_for_a_lock(runtime) -> bool:  # type: ignore[no-untyped-def]
+    with runtime.db.engine.connect() as conn:
+        return bool(conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar())

@@ -18,6 +18,8 @@ from policies.errors import DataFileInvalid
 from services.review.adapters.orm import CalendarScheduleRecord
 from services.review.service_layer.due_dates import date_pending_tasks
 
+CALENDAR_LOCK = "review.calendar"  # taken by a schedule's load and by a task whose period waits for one
+
 
 def working_day_calendar(uow: UnitOfWork) -> WorkingDayCalendar:
     return WorkingDayCalendar(loaded_schedules(uow))
@@ -31,6 +33,7 @@ def loaded_schedules(uow: UnitOfWork) -> list[YearSchedule]:
 
 def load_schedule(uow: UnitOfWork, principal: Principal, schedule: YearSchedule) -> CalendarScheduleLoaded:
     """Load a year schedule; the open tasks whose period reached that year get their due date now."""
+    uow.lock(CALENDAR_LOCK)  # a task opened meanwhile either sees this year or is dated below (tasks.open_task)
     if uow.session.get(CalendarScheduleRecord, schedule.year) is not None:
         raise Conflict(f"{schedule.year}年节假日安排已载入", year=schedule.year)
     try:

@@ -33,7 +33,7 @@ from services.review.domain.task import (
     same_item,
 )
 from services.review.service_layer import due_dates, tier_tables
-from services.review.service_layer.calendar import working_day_calendar
+from services.review.service_layer.calendar import CALENDAR_LOCK, working_day_calendar
 from services.review.service_layer.determination import determine
 from services.review.service_layer.scope import actionable_filter, task_filter
 
@@ -44,6 +44,13 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
     now = utcnow()
     calendar = working_day_calendar(uow)
     period = _resumed_period(uow, calendar, command) if command.resumes_task_id else command.due_working_days
+    due_at = due_dates.due_at(calendar, now, period)
+    if due_at is None and period is not None:
+        # The period reaches a year no schedule knows. Count again once holding the lock a schedule's load
+        # holds until it commits: a year loaded meanwhile is seen here, or its load (waiting for this
+        # transaction) finds this task among those to date. Without it the task could stay undated.
+        uow.lock(CALENDAR_LOCK)
+        due_at = due_dates.due_at(working_day_calendar(uow), now, period)
     task = Task(
         id=f"TASK-{uuid.uuid4().hex[:16].upper()}",
         case_id=command.case_id,
@@ -58,7 +65,7 @@ def open_task(uow: UnitOfWork, command: OpenTask) -> TaskRef:
         status=TaskStatus.OPEN,
         opened_by=uow.actor.subject,
         opened_at=now,
-        due_at=due_dates.due_at(calendar, now, period),
+        due_at=due_at,
         due_working_days=period,
     )
     uow.session.add(task)
