@@ -18,7 +18,7 @@ from contracts.api.selection import MIN_PUBLICITY_WORKING_DAYS
 from contracts.common import MIB, ApplicantRef, RegionCode, Uscc, base64_size
 from contracts.events.selection import ApprovalRoute, MaterialRef, SelectionKind
 from policies.money import Yuan
-from policies.text import Note, Text
+from policies.text import LongText, Note, Text
 
 MAX_FILE_BYTES = 10 * MIB
 MAX_FILES = 20
@@ -267,3 +267,9 @@ class ReferralProjectPublic(BaseModel):
     status: str
     registered_at: datetime
     reports: list[ProgressPublic] = []
+
+
+class ReportRequest(BaseModel):
+    """(workflow) 请引荐单位报送项目年度投资进度与投产情况"""
+
+    reason: LongText = Field(min_length=1, max_length=500)

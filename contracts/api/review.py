@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StrictInt
 
 from contracts.common import ApplicantRef, DeterminationRef, FenAmount
 from policies.tables import TierTable
-from policies.text import LongText, Text
+from policies.text import LongText, Note, Text
 
 # The Chinese name of each kind of review task, as every page and refusal shows it (review decides with it, the
 # portal's pages and cockpit read it): subsidy cases, and the selection of chain_leader / chain_core
@@ -174,3 +174,9 @@ class CalendarSchedulePublic(BaseModel):
 
 class CalendarScheduleLoaded(CalendarSchedulePublic):
     tasks_due_dated: int = Field(description="因本次载入而确定办理期限的在办待办数")
+
+
+class Reminder(BaseModel):
+    """(workflow) 提醒超期待办的承办单位"""
+
+    note: Note = Field(default="", max_length=500)

@@ -5,23 +5,24 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
-from contracts.api.intake import ProgressPublic, ReferralProjectPublic, RegisterReferral, ReportProgress, TimelineEntryPublic
+from contracts.api.intake import (
+    ProgressPublic,
+    ReferralProjectPublic,
+    RegisterReferral,
+    ReportProgress,
+    ReportRequest,
+    TimelineEntryPublic,
+)
 from infra.auth import EnterpriseDep, PrincipalDep, WorkflowDep
 from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
-from policies.text import LongText
 from services.intake.service_layer import referrals as service
 from services.intake.service_layer.applications import case_timeline
 
 router = APIRouter(prefix="/referral-projects", tags=["referral-projects"], responses=ERROR_RESPONSES)
 internal = APIRouter(prefix="/internal/referral-projects", tags=["internal"], responses=ERROR_RESPONSES)
-
-
-class ReportRequest(BaseModel):
-    reason: LongText = Field(min_length=1, max_length=500)
 
 
 @router.post("", response_model=ReferralProjectPublic, status_code=201, summary="链主登记引荐项目 (同一项目仅一个引荐单位)")

@@ -5,7 +5,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 
 from contracts.api.review import (
     CaseFile,
@@ -14,6 +13,7 @@ from contracts.api.review import (
     DepartmentCount,
     EscalateTask,
     OpenTask,
+    Reminder,
     TaskPublic,
     TaskRef,
     TaskStatus,
@@ -24,7 +24,6 @@ from infra.errors import ERROR_RESPONSES
 from infra.idempotency import IdempotencyDep
 from infra.web import UowDep
 from policies.tables import TierTable
-from policies.text import Note
 from services.review.service_layer import case_file, tier_tables
 from services.review.service_layer import tasks as service
 from services.review.service_layer.scope import NEVER_ACT
@@ -84,10 +83,6 @@ def open_task(
     principal: WorkflowDep,
 ) -> JSONResponse:
     return idempotency.run(uow, body, lambda: service.open_task(uow, body), status_code=201)
-
-
-class Reminder(BaseModel):
-    note: Note = Field(default="", max_length=500)
 
 
 @internal.post("/tasks/{task_id}/reminders", response_model=TaskRef, status_code=201, summary="(workflow) 超期提醒")
