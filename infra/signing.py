@@ -35,6 +35,15 @@ def keys_dir(settings: Settings) -> Path:
     return settings.signing_keys_dir or settings.data_dir / "keys"
 
 
+def with_local_jwks(settings: Settings) -> Settings:
+    """The settings a command-line tool calls the services with: as given where JWKS_URL is set; where a portal
+    of this DATA_DIR publishes the key directory (as under `make up`, which sets JWKS_URL only for its own
+    processes) the services verify against its JWKS, so the tool signs RS256 as well; otherwise unchanged (HS256)."""
+    if settings.jwks_url or not (keys_dir(settings) / f"portal{PUBLIC_SUFFIX}").exists():
+        return settings
+    return settings.model_copy(update={"jwks_url": f"{settings.portal_url}/.well-known/jwks.json"})
+
+
 @dataclass(frozen=True)
 class SigningKey:
     name: str

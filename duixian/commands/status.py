@@ -19,9 +19,11 @@ STATE_ZH = {"ok": "正常", "degraded": "降级", "down": "中断"}
 @click.option("--json", "as_json", is_flag=True, help="machine-readable output")
 def command(services: tuple[str, ...], as_json: bool) -> None:
     """系统运行状态: services, broker, Temporal, worker, bridge, queues and dead letters."""
+    from infra.signing import with_local_jwks
     from workflows.status import system_status
 
-    report = asyncio.run(system_status(get_settings(), services or SERVICES))
+    # under `make up` the services trust only the portal's keys: ask them as the worker does (RS256)
+    report = asyncio.run(system_status(with_local_jwks(get_settings()), services or SERVICES))
     if as_json:
         echo_json(report.model_dump(mode="json"))
     else:

@@ -7,7 +7,7 @@ import jwt
 from infra.auth import ROLES, issue_token, principal_from_claims
 from infra.errors import Unauthorized
 from infra.settings import Settings, get_settings
-from infra.signing import PUBLIC_SUFFIX, keys_dir, load_or_create, sign_service_token
+from infra.signing import keys_dir, load_or_create, sign_service_token, with_local_jwks
 
 CLI_KEY = "cli"
 
@@ -17,7 +17,7 @@ def _algorithm(settings: Settings, chosen: str) -> str:
     DATA_DIR publishes the key directory, as under `make up`); HS256 with the shared secret otherwise."""
     if chosen != "auto":
         return chosen
-    return "RS256" if settings.jwks_url or (keys_dir(settings) / f"portal{PUBLIC_SUFFIX}").exists() else "HS256"
+    return "RS256" if with_local_jwks(settings).jwks_url else "HS256"
 
 
 @click.command("token")

