@@ -24,7 +24,10 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "idp_templates"
 
 
 def provider_app(directory: Directory) -> Flask:
-    import oidc_provider_mock
+    from infra.third_party import authlib_imported_quietly
+
+    with authlib_imported_quietly():
+        import oidc_provider_mock
 
     users = [oidc_provider_mock.User(sub=entry.subject, claims={"name": entry.name}) for entry in directory.entries()]
     app = oidc_provider_mock.app(require_nonce=True, issue_refresh_token=False,

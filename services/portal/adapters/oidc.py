@@ -3,9 +3,11 @@ in the server-side session, the ID token verified against the provider's JWKS (s
 exp, nonce)."""
 from __future__ import annotations
 
-from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
-
 from infra.settings import DEVELOPMENT_OIDC_CLIENT_SECRET, Settings
+from infra.third_party import authlib_imported_quietly
+
+with authlib_imported_quietly():
+    from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
 SCOPE = "openid profile"
 
