@@ -99,9 +99,11 @@ def test_a_task_opened_while_its_year_is_being_loaded_is_dated(settings, postgre
     with Stack(settings, postgres_databases, services=("review",)) as stack:
         review = stack.runtimes["review"]
         opened: list[str] = []
+        backend: list[int] = []  # the task's transaction's server process: other tests' transactions wait for locks too
 
         def open_meanwhile() -> None:
             with UnitOfWork(review, actor=Actor(subject="duixian-worker", role="workflow", organisation="duixian")) as uow:
+                backend.append(uow.session.execute(text("SELECT pg_backend_pid()")).scalar_one())
                 ref = tasks.open_task(uow, OpenTask(case_id="CASE-RACE", kind="case_review", title="审核",
                                                     assignee_role="competent_department", assignee_org=SCIENCE,
                                                     due_working_days=5))
@@ -112,7 +114,7 @@ def test_a_task_opened_while_its_year_is_being_loaded_is_dated(settings, postgre
             assert calendar.load_schedule(loading, admin, schedule).tasks_due_dated == 0  # scanned: nothing waits yet
             opener = threading.Thread(target=open_meanwhile)
             opener.start()
-            eventually(lambda: waiting_for_a_lock(review), what="the task's transaction to wait for the load's")
+            eventually(lambda: backend and waiting_for_a_lock(review, backend[0]), what="the task's transaction to wait for the load's")
             loading.commit()
         opener.join(timeout=30)
         assert opened, "the task was opened once the load committed"
@@ -122,6 +124,6 @@ def test_a_task_opened_while_its_year_is_being_loaded_is_dated(settings, postgre
             assert as_utc(task.due_at) == dt.datetime(2027, 1, 6, tzinfo=BEIJING), "counted on the year loaded meanwhile"
 
 
-def waiting_for_a_lock(runtime) -> bool:  # type: ignore[no-untyped-def]
+def waiting_for_a_lock(runtime, pid: int) -> bool:  # type: ignore[no-untyped-def]
     with runtime.db.engine.connect() as conn:
-        return bool(conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar())
+        return bool(conn.execute(text("SELECT count(*) FROM pg_locks WHERE pid = :pid AND NOT granted"), {"pid": pid}).scalar())
