@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
 
 DUE_WORKING_DAYS = 5
 CALENDAR_RETRY = timedelta(hours=6)
+PANEL_DUE_DATED = "panel-chased-once-due-dated"  # workflow.patched() id: an undated panel waits for its due dates
 OBJECTION_POLL = timedelta(days=1)
 KIND_ZH = {"chain_leader": "链主", "chain_core": "链核"}
 
@@ -158,7 +159,21 @@ class SelectionCandidacyWorkflow:
         if dues:  # overdue experts are reminded, then reported to the province_chain_office; then the quorum suffices
             await chase(self._inbox, [(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dues),
                         PROVINCE_CHAIN_OFFICE)
-        else:  # no due date yet (the calendar cannot count it): the quorum suffices after twice the usual time
+        elif workflow.patched(PANEL_DUE_DATED):
+            # No due date yet (the calendar cannot count it): until review dates the members' tasks (an admin loads
+            # the year: `task_due_dated`), or at most twice the usual time, after which the quorum suffices. Dated
+            # in time, the panel is chased as if drawn with its due dates.
+            def settled() -> bool:
+                return all(t in self._inbox.decisions for t in tasks) or any(t in self._inbox.due_dates for t in tasks)
+            try:
+                await workflow.wait_condition(settled, timeout=timedelta(days=DUE_WORKING_DAYS * 2))
+            except TimeoutError:
+                pass
+            dated = [self._inbox.due_dates[t] for t in tasks if t in self._inbox.due_dates]
+            if dated and not all(t in self._inbox.decisions for t in tasks):
+                await chase(self._inbox, [(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dated),
+                            PROVINCE_CHAIN_OFFICE)
+        else:  # histories from before PANEL_DUE_DATED: the quorum sufficed after twice the usual time
             try:
                 await workflow.wait_condition(lambda: all(t in self._inbox.decisions for t in tasks),
                                               timeout=timedelta(days=DUE_WORKING_DAYS * 2))

@@ -28,7 +28,7 @@ from contracts.common import ApplicantRef, Citation, DeterminationRef
 from contracts.envelope import EventEnvelope
 from contracts.events.intake import ApplicationSubmitted
 from contracts.events.review import DecisionRecorded
-from contracts.workflows import DecisionSignal, PayoutStageSignal, ResubmissionSignal
+from contracts.workflows import DecisionSignal, PayoutStageSignal, ResubmissionSignal, TaskDueDatedSignal
 from tests.support.temporal import test_server_path
 from tests.support.tokens import make_uscc
 from workflows.activities.intake import Acknowledged, ReportRequest
@@ -255,3 +255,8 @@ def approved(case_id: str, task: str = "TASK-1", amount_fen: int = 100_000_000) 
                                                         citation=Citation(document_number="测试文号", clause_number="1"))),
         producer="review", correlation_id=case_id,
     )
+
+
+def due_dated(task: str, due_at: datetime, *, event: str | None = None) -> TaskDueDatedSignal:
+    """The bridge's signal for review.task.due_dated (event id: `event`, default E-<task>-due)."""
+    return TaskDueDatedSignal(event_id=event or f"E-{task}-due", task_id=task, due_at=due_at)

@@ -5,20 +5,21 @@ resubmission that arrives in the same activation as the request) and PayoutTrack
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from temporalio.client import WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from contracts.events.intake import ReferralProjectRef
-from contracts.workflows import ApplicationCaseInput, ReferralAwardInput, ReferralReportSignal, TaskDueDatedSignal
+from contracts.workflows import ApplicationCaseInput, ReferralAwardInput, ReferralReportSignal
 from tests.support.histories import keep
 from tests.support.stand_ins import (
     APPLICANT,
     TASK_QUEUE,
     StandIns,
     decision,
+    due_dated,
     idle,
     resubmission,
     server,
@@ -219,11 +220,6 @@ def test_payout_tracker_never_steps_a_stage_back_and_waits_for_every_phase_of_a_
             await keep(handle, "two-phases-paid-reads-local")
 
     asyncio.run(scenario())
-
-
-def due_dated(task: str, due_at: datetime, *, event: str | None = None) -> TaskDueDatedSignal:
-    """The bridge's signal for review.task.due_dated (event id: `event`, default E-<task>-due)."""
-    return TaskDueDatedSignal(event_id=event or f"E-{task}-due", task_id=task, due_at=due_at)
 
 
 def test_a_task_opened_without_a_due_date_is_chased_once_review_dates_it():

@@ -19,6 +19,7 @@ from tests.support.stand_ins import (
     TASK_QUEUE,
     StandIns,
     decision,
+    due_dated,
     idle,
     resubmission,
     server,
@@ -212,5 +213,37 @@ def test_the_publicity_is_open_until_just_before_its_end_and_published_after():
             assert published.publish.as_of >= ends_at
             await keep(selection, "published")
             await keep(child, "approved")
+
+    asyncio.run(scenario())
+
+
+def test_an_undated_panel_is_chased_once_review_dates_its_experts_tasks():
+    """The panel's working days reached a year whose holiday schedule was not loaded: its experts' tasks have no
+    due date and nobody is reminded; once an admin loads the year and review dates them, the experts who have
+    not scored are reminded past the date, like a panel drawn with its due dates."""
+    async def scenario() -> None:
+        stand_ins = StandIns(panel_size=2)  # no due_in: the experts' tasks open without a due date
+        async with time_skipping(stand_ins, [SelectionCandidacyWorkflow]) as env:
+            handle = await start_candidacy(env)
+            await to_completeness_check(handle, stand_ins)
+            await approve(handle, stand_ins, "completeness_check")
+            experts = await until(lambda: [f"TASK-{n}" for n, t in enumerate(stand_ins.tasks, 1) if t.kind == "expert_review"],
+                                  what="the panel's tasks")
+            await env.sleep(timedelta(days=3))
+            assert not stand_ins.asked("review.remind_task"), "without a due date nobody is reminded"
+            due_at = await env.get_current_time() + timedelta(days=2)
+            for task in experts:
+                await handle.signal("task_due_dated", due_dated(task, due_at))
+            stand_ins.approved.add(experts[0])
+            await handle.signal("decision_recorded", decision(experts[0]))  # the first expert scores in time
+            await env.sleep(timedelta(days=1, hours=23))
+            assert not stand_ins.asked("review.remind_task"), "not before the due date"
+            await env.sleep(timedelta(hours=2))
+            reminded = await until(lambda: stand_ins.asked("review.remind_task"), what="the reminder")
+            assert [r.task_id for r in reminded] == [experts[1]], "only the expert who has not scored"
+            stand_ins.approved.add(experts[1])
+            await handle.signal("decision_recorded", decision(experts[1]))
+            await until(lambda: [t for t in stand_ins.tasks if t.kind in APPROVALS], what="the approval steps after the panel")
+            await keep(handle, "panel-due-dated-then-reminded")
 
     asyncio.run(scenario())
