@@ -63,7 +63,7 @@ def test_session_cookie_is_httponly_lax_and_changes_at_sign_in_and_sign_out_ends
     assert session_cookie(context) is None
     page.goto(system.url("portal") + "/account")
     assert page.url.startswith(system.url("portal") + "/signin?next=%2Faccount")
-    replayed = httpx.get(system.url("portal") + "/account", cookies={COOKIE: after["value"]}, follow_redirects=False)
+    replayed = httpx.get(system.url("portal") + "/account", cookies={COOKIE: after["value"]}, follow_redirects=False, timeout=30)
     assert replayed.status_code == 303 and replayed.headers["location"].startswith("/signin"), "the old id is dead"
 
 
@@ -187,7 +187,7 @@ def test_public_pages_and_the_sign_in_landing_have_no_serious_accessibility_viol
 def test_public_html_names_no_external_host_and_carries_the_security_headers(system):
     publicity = open_publicity(system, enterprises=1)
     for path in ("/public/publicities", f"/public/publicities/{publicity['round_id']}"):
-        answer = httpx.get(system.url("portal") + path)
+        answer = httpx.get(system.url("portal") + path, timeout=30)
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
         assert '<html lang="zh-CN">' in answer.text
         assert re.findall(r"(?:https?:)?//[^\s\"'<>]+", answer.text) == [], "no absolute URL in the page"

@@ -38,22 +38,22 @@ def test_with_jwks_url_the_services_accept_the_portals_rs256_tokens_and_refuse_h
     official = Directory.from_file(DEMO_DIRECTORY).find("center-officer-1")
     review = stack.servers["review"].url
 
-    accepted = httpx.get(review + "/tasks", headers={"Authorization": f"Bearer {clients.token_for(official)}"})
+    accepted = httpx.get(review + "/tasks", headers={"Authorization": f"Bearer {clients.token_for(official)}"}, timeout=30)
     assert accepted.status_code == 200, accepted.text
 
     hs256 = issue_token(settings, subject=official.subject, role=official.role, organisation=official.organisation,
                         region=official.region)
-    refused = httpx.get(review + "/tasks", headers={"Authorization": f"Bearer {hs256}"})
+    refused = httpx.get(review + "/tasks", headers={"Authorization": f"Bearer {hs256}"}, timeout=30)
     assert refused.status_code == 401 and refused.json()["code"] == "unauthorized"
 
 
 def test_the_workers_token_is_signed_with_its_own_published_key_when_jwks_url_is_set(portal_and_review):
     portal, stack, settings = portal_and_review
     assert (keys_dir(settings) / "worker.pub.pem").exists()
-    kids = {key["kid"] for key in httpx.get(portal.url + "/.well-known/jwks.json").json()["keys"]}
+    kids = {key["kid"] for key in httpx.get(portal.url + "/.well-known/jwks.json", timeout=30).json()["keys"]}
     assert len(kids) == 2, "the portal's and the worker's key"
     answer = httpx.get(stack.servers["review"].url + "/internal/selection/publicities/NO-SUCH-ROUND",
-                       headers={"Authorization": f"Bearer {service_token(settings)}"})
+                       headers={"Authorization": f"Bearer {service_token(settings)}"}, timeout=30)
     assert answer.status_code == 404, answer.text  # authenticated as the workflow; the round does not exist
 
 
