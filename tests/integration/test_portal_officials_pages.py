@@ -93,6 +93,7 @@ def test_an_official_finds_the_task_opens_the_case_and_its_materials_and_decides
 
         case = browser.get(f"/officials/tasks/{task_id}").text
         assert "技术合同成交实际到账技术交易额" in text(case) and "receipts_yuan" not in text(case), "facts by their labels"
+        assert "5,000,000.00元" in text(case) and "5000000" not in text(case), "amounts in 元 with two decimals"
         link = re.search(r'href="(/officials/tasks/[^"]+/materials/[^"]+)"', case)
         assert link and "技术合同.pdf" in text(case)
         downloaded = browser.get(html.unescape(link.group(1)))

@@ -7,6 +7,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from contracts.common import MAX_FEN
+from policies.money import format_yuan
 
 SEPARATORS = re.compile(r"[,，\s]")
 AMOUNT = re.compile(r"\d+(\.\d+)?")
@@ -61,3 +62,12 @@ def basis_points_of(text: str) -> int:
 def percent_of(points: int) -> str:
     """6000 → '60%', 3333 → '33.33%'."""
     return f"{(Decimal(points) / 100).normalize():f}%"
+
+
+def yuan(amount_fen: int | None) -> str:
+    """Integer fen as 元 with two decimals and thousands separators: 2000000000 → 20,000,000.00元."""
+    if amount_fen is None:
+        return "—"
+    whole, fen = format_yuan(amount_fen).split(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}.{fen}元"

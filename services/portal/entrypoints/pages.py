@@ -13,8 +13,8 @@ from starlette.responses import HTMLResponse
 from contracts.common import MIB
 from infra.errors import ErrorResponse
 from policies.beijing import beijing_minute
-from policies.money import format_yuan
 from services.portal.domain.directory import DirectoryEntry
+from services.portal.domain.money import yuan
 from services.portal.domain.navigation import navigation
 from services.portal.entrypoints.security import csrf_token, session_of
 from services.portal.service_layer.signin import signed_in_user
@@ -24,15 +24,6 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 def chinese_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else "—"
-
-
-def yuan(amount_fen: int | None) -> str:
-    """Integer fen as 元 with two decimals and thousands separators: 2000000000 → 20,000,000.00元."""
-    if amount_fen is None:
-        return "—"
-    whole, fen = format_yuan(amount_fen).split(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{int(whole.lstrip('-')):,}.{fen}元"
 
 
 templates = Jinja2Templates(directory=str(TEMPLATES))

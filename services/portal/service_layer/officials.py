@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from infra.clock import beijing_today
 from policies.beijing import SHANGHAI
+from policies.money import to_fen
 from policies.registry import load_registry
 from services.portal.adapters import intake, tasks
 from services.portal.adapters.services import ServiceClients, ServiceRefused
 from services.portal.domain.directory import DirectoryEntry
-from services.portal.domain.facts_form import fields_of
+from services.portal.domain.facts_form import FormField, fields_of
+from services.portal.domain.money import yuan
 from services.portal.domain.periods import remaining_working_days
 from services.portal.service_layer.applications import Sent, submission_id_of
 
@@ -102,13 +105,15 @@ class CasePage:
     candidacy: dict[str, Any] | None
     history: list[intake.TimelineEntry]
     form: DecisionForm
-    labels: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, FormField] = field(default_factory=dict)
     clause: str | None = None  # the clause's 文号 and number, as people cite it
 
     @property
     def facts(self) -> list[tuple[str, str]]:
-        """The task's facts as people read them: the clause's labels, 是/否 for conditions."""
-        return [(self.labels.get(name, name), shown(value)) for name, value in self.task.facts.items() if name != "entity_id"]
+        """The task's facts as people read them: the clause's labels, 是/否 for conditions, amounts in 元 with two
+        decimals, choices by their Chinese labels."""
+        return [(self.fields[name].label if name in self.fields else name, shown_fact(self.fields.get(name), value))
+                for name, value in self.task.facts.items() if name != "entity_id"]
 
     @property
     def task(self) -> tasks.Task:
@@ -171,15 +176,30 @@ def case_page(clients: ServiceClients, user: DirectoryEntry, calendar: Any, task
                     form or DecisionForm(submission_id=submission_id_of({})), *_clause(clients, file.task.clause_id))
 
 
-def _clause(clients: ServiceClients, clause_id: str | None) -> tuple[dict[str, str], str | None]:
-    """The facts' labels and the citation of the task's clause (none for a selection step)."""
+def _clause(clients: ServiceClients, clause_id: str | None) -> tuple[dict[str, FormField], str | None]:
+    """The facts' fields (label, kind, choices) and the citation of the task's clause (none for a selection step)."""
     if not clause_id:
         return {}, None
     try:
         clause = intake.clause(clients, None, clause_id)
     except ServiceRefused:
         return {}, clause_id
-    return {f.name: f.label for f in fields_of(clause.facts_schema, hidden=())}, f"{clause.citation} {clause.title_zh}"
+    return {f.name: f for f in fields_of(clause.facts_schema, hidden=())}, f"{clause.citation} {clause.title_zh}"
+
+
+def shown_fact(form_field: FormField | None, value: Any) -> str:
+    """One fact as its field reads: 5000000 for a money fact → 5,000,000.00元, a choice by its label, else `shown`."""
+    if form_field is not None and form_field.kind == "money" and isinstance(value, (int, float, str)) and value != "":
+        try:
+            return yuan(to_fen(Decimal(str(value))))
+        except InvalidOperation:
+            return str(value)
+    if form_field is not None and form_field.choices and value is not None:
+        labels = dict(form_field.choices)
+        if isinstance(value, list):
+            return "；".join(labels.get(v, str(v)) for v in value) or "—"
+        return labels.get(value, str(value))
+    return shown(value)
 
 
 def shown(value: Any) -> str:
