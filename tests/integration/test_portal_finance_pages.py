@@ -129,10 +129,14 @@ def test_prepare_four_eyes_approval_bank_batch_failure_retry_and_disbursement(sy
         shown = zhang.get(f"/finance/stages/{stage_id}", params={"done": "disburse"})
         assert re.search(r'id="stage-status">已拨付<', shown.text) and reference in shown.text
         assert "拨付已登记" in text(shown.text) and 'id="attempts">1<' in shown.text
+        assert "张敏（市财政局，编制）" in text(shown.text) and "李强（市财政局，审批）" in text(shown.text), "people by name"
         history = zhang.get(f"/finance/recipients/{uscc}")
         assert history.status_code == 200 and re.search(r'id="disbursed-total">200,000.00元<', history.text)
+        journal_shown = text(history.text)
+        assert "长治市财政资金（" in journal_shown and "应付收款单位款项" in journal_shown and "银行存款" in journal_shown
+        assert "payable:" not in journal_shown and "fund:" not in journal_shown, "ledger accounts by their Chinese names"
         register = zhang.get("/finance/register", params={"status": "disbursed"})
-        assert stage_id in register.text and "zhang / li" in text(register.text)
+        assert stage_id in register.text and "张敏（市财政局，编制） / 李强（市财政局，审批）" in text(register.text)
     with system.client("payout", "enterprise", uscc, region="140400", subject=uscc) as enterprise:
         journal = enterprise.get(f"/finance/recipients/{uscc}/history").json()["journal"]
     assert [e["kind"] for e in journal] == ["approval", "disbursement"], "one disbursement however often the form was sent"

@@ -84,6 +84,15 @@ class RecipientPage:
     history: finance.RecipientHistory
     stages: list[StageView]
 
+    def account_zh(self, account: str) -> str:
+        """payout's ledger accounts as a finance clerk names them: fund:city:140400:2026 → 长治市财政资金（2026年度）,
+        payable:<USCC> → 应付收款单位款项, recovery:<USCC> → 应收追回款项, bank → 银行存款; anything else as it is."""
+        kind, _, rest = account.partition(":")
+        if kind == "fund" and rest.count(":") == 2:
+            fund, _, year = rest.rpartition(":")
+            return f"{fund_zh(fund)}（{year}年度）"
+        return {"payable": "应付收款单位款项", "recovery": "应收追回款项", "bank": "银行存款"}.get(kind, account)
+
 
 def recipient_page(clients: ServiceClients, user: DirectoryEntry, uscc: str) -> RecipientPage:
     history = finance.recipient_history(clients, user, uscc)
