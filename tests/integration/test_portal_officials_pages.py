@@ -90,6 +90,8 @@ def test_an_official_finds_the_task_opens_the_case_and_its_materials_and_decides
         assert "技术合同登记审核" in shown and "剩余 5 个工作日" in shown
         assert re.search(r"长治市引进国外智力（专家）服务中心 \d+ 0", shown), "the count per department, none overdue"
         assert "技术合同登记审核" not in text(browser.get("/officials/tasks", params={"overdue": "true"}).text)
+        # On a phone the list scrolls sideways in its wrapper, which a keyboard can reach (a named region).
+        assert '<div class="table-scroll" tabindex="0" role="region" aria-labelledby="tasks-heading">' in inbox.text
 
         case = browser.get(f"/officials/tasks/{task_id}").text
         assert "技术合同成交实际到账技术交易额" in text(case) and "receipts_yuan" not in text(case), "facts by their labels"
