@@ -88,6 +88,8 @@ def test_prepare_four_eyes_approval_bank_batch_failure_retry_and_disbursement(sy
         pending = zhang.get("/finance/stages", params={"status": "pending"})
         assert pending.status_code == 200 and f"{case_id} 第1期" in text(pending.text)
         assert "200,000.00元" in text(pending.text) and "长科发〔2022〕5号 第8.3条" in text(pending.text)
+        assert "张敏（市财政局，编制）" in text(pending.text) and 'class="role"' not in pending.text, \
+            "the header names the unit once: 张敏（市财政局，编制）, not …（市财政局）（市财政局）"
 
         prepared, key = send(zhang, stage_id, "prepare")
         assert prepared.status_code == 303 and prepared.headers["location"].endswith("?done=prepare")
