@@ -48,6 +48,8 @@ def test_admins_manage_the_directory_with_an_audit_chain_and_changes_take_effect
     with browser(server, "admin-1") as admin, browser(server, "science-officer-2") as officer:
         listed = text(admin.get("/admin/directory").text)
         assert "周静（市科技局）" in listed and "初始载入" in listed, "the YAML's entries, loaded once with their records"
+        assert "zhang（张敏（市财政局，编制），市财政局，" in listed and "，city_finance_bureau，" not in listed, "roles by label"
+        assert "· 系统（初始载入） ·" in listed and "· system ·" not in listed
         assert officer.get("/account").status_code == 200
 
         bad = admin.post("/admin/directory", data={"csrf_token": CSRF, "subject": "expert-7", "name": "王专家", "role": "expert",
@@ -76,6 +78,7 @@ def test_admins_manage_the_directory_with_an_audit_chain_and_changes_take_effect
         assert officer.get("/account", follow_redirects=False).status_code == 303, "no longer signed in"
         history = text(admin.get("/admin/directory").text)
         assert "删除：science-officer-2" in history and "修改：science-officer-2" in history and "新增：expert-7" in history
+        assert "· 系统管理员 ·" in history, "who changed it, by name"
 
     with runtime.db.engine.connect() as conn:
         report = audit.verify(conn, runtime.tables, audit.AuditKeys.from_settings(runtime.settings))
