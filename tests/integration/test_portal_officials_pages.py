@@ -136,6 +136,7 @@ def test_the_determination_shows_the_calculator_and_the_four_eyes_rule_refuses_t
 def test_the_chain_office_opens_a_round_and_the_admin_previews_and_loads_a_tier_table(system: PortalStack):
     with system.browser("office-1") as office:
         page = office.get("/chain-office/rounds").text
+        assert "光伏产业链（省级）" in page and "光伏产业链（市级）" in page, "two chains of one name say whose each is"
         bad = office.post("/chain-office/rounds", data={"csrf_token": CSRF_TOKEN, "submission_id": hidden(page, "submission_id"),
                                                         "year": "2026", "kind": "chain_leader", "opens_on": "2026-03-01",
                                                         "closes_on": "2026-03-31", "publicity_working_days": "7"})

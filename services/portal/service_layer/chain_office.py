@@ -37,7 +37,12 @@ class Objection(Tolerant):
 
 
 def chains() -> list[tuple[str, str]]:
-    return [(c.id, c.name_zh) for c in load_registry().chains.values()]
+    """(id, name) of every chain; a name both the province and Changzhi use says whose it is:
+    光伏产业链（省级） and 光伏产业链（市级）, never two boxes with the same words."""
+    registry = load_registry()
+    names = [c.name_zh for c in registry.chains.values()]
+    return [(c.id, c.name_zh if names.count(c.name_zh) == 1 else
+             f"{c.name_zh}（{'省级' if c.level == 'province' else '市级'}）") for c in registry.chains.values()]
 
 
 @dataclass

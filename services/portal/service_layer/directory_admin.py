@@ -8,9 +8,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from policies.registry import load_registry
 from services.portal.adapters.directory_store import DirectoryStore
 from services.portal.domain.directory import ROLE_LABELS, DirectoryEntry
+from services.portal.service_layer import chain_office
 
 FIELDS = ("subject", "name", "role", "organisation", "region")
 ROLES = {role: label for role, label in ROLE_LABELS.items() if role != "workflow"}
@@ -39,7 +39,7 @@ class EntryForm:
 
 
 def chains() -> list[tuple[str, str]]:
-    return [(c.id, c.name_zh) for c in load_registry().chains.values()]
+    return chain_office.chains()
 
 
 def read(form_data: Any) -> EntryForm:
