@@ -16,8 +16,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.browser import RequestLog, screenshots
-from tests.support.waiting import eventually
+from tests.support.browser import RequestLog, navigate, reloaded_until, screenshots
 
 pytestmark = pytest.mark.e2e
 ENTERPRISE = "长治示例科技有限公司"
@@ -28,18 +27,6 @@ PREPARER = "张敏（市财政局，编制）"
 APPROVER = "李强（市财政局，审批）"
 CONDITIONS = ("output_party_in_changzhi", "platform_registered", "contract_registered_and_recognized",
               "converted_with_results", "financial_management_sound", "ownership_clear")
-
-
-def navigate(page, item: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name=item).click()
-
-
-def reloaded_until(page, probe, what: str):  # type: ignore[no-untyped-def]
-    """The page reloaded until `probe` sees what the processes did meanwhile (events cross the broker and Temporal)."""
-    def again():  # type: ignore[no-untyped-def]
-        page.reload()
-        return probe()
-    return eventually(again, timeout=120, interval=1, what=what)
 
 
 def sign_in_as(page, system, demo_name: str) -> None:  # type: ignore[no-untyped-def]

@@ -12,12 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from infra.clock import beijing_today
-from tests.support.browser import RequestLog, screenshots, serious_accessibility_violations
+from tests.support.browser import RequestLog, reloaded_until, screenshots, serious_accessibility_violations
 from tests.support.cases import CENTER, SCIENCE, apply, decide, tech_transfer_facts
 from tests.support.finance import FINANCE_ORG, FINANCE_REGION, pay_open_stages
 from tests.support.portal import sign_in
 from tests.support.processes import SystemUnderTest
-from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 LEADER = "孙伟"
@@ -35,13 +34,6 @@ def drive_a_paid_case(system: SystemUnderTest) -> str:
     decide(system, case_id, SCIENCE, "140400", subject="science-officer-1")  # type: ignore[arg-type]  # 20万 cap binds
     pay_open_stages(system, case_id)  # type: ignore[arg-type]
     return case_id
-
-
-def reloaded_until(page, probe, what: str):  # type: ignore[no-untyped-def]
-    def again():  # type: ignore[no-untyped-def]
-        page.reload()
-        return probe()
-    return eventually(again, timeout=120, interval=1, what=what)
 
 
 def test_the_leader_sees_the_cases_figures_and_downloads_the_monthly_report(system, context):

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.support.browser import RequestLog, screenshots, serious_accessibility_violations
+from tests.support.browser import RequestLog, navigate, reloaded_until, screenshots, serious_accessibility_violations
 from tests.support.cases import CENTER, SCIENCE, open_tasks_for
 from tests.support.finance import pay_open_stages
 from tests.support.portal import sign_in
@@ -35,18 +35,6 @@ def decide(system: SystemUnderTest, case_id: str, organisation: str, subject: st
         task = eventually(lambda: open_tasks_for(officer, case_id), timeout=90, what=f"{organisation}'s task")[0]
         decided = officer.post(f"/tasks/{task['id']}/decision", json=body)
     assert decided.status_code == 201, decided.text
-
-
-def navigate(page, item: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name=item).click()
-
-
-def reloaded_until(page, probe, what: str):  # type: ignore[no-untyped-def]
-    """The page reloaded until `probe` sees what the services have done meanwhile (events cross the broker)."""
-    def again():  # type: ignore[no-untyped-def]
-        page.reload()
-        return probe()
-    return eventually(again, timeout=90, interval=1, what=what)
 
 
 def fill_tech_transfer(page, receipts: str = "5,000,000") -> None:  # type: ignore[no-untyped-def]
@@ -90,14 +78,14 @@ def test_an_enterprise_applies_answers_the_supplement_and_sees_its_payment_in_th
     # The registration centre's step: the page names the department and its working days left.
     navigate(page, "我的申报")
     row = reloaded_until(page, lambda: r if "引进国外智力" in (r := page.locator("tr", has_text=case_id).inner_text()) else None,
-                         what="the department on 我的申报")
+                         what="the department on 我的申报", timeout=90)
     assert re.search(r"长治市引进国外智力（专家）服务中心：剩余 \d+ 个工作日", row), row
     screenshots(page, "enterprise-applications")
 
     decide(system, case_id, CENTER, "center-officer-1", {"decision": "supplement", "reason": "技术合同登记材料不全",
                                                          "missing_items": ["技术合同登记证明"]})
     page.goto(system.url("portal") + f"/enterprise/applications/{case_id}")
-    reloaded_until(page, lambda: page.locator("#missing-items").count(), what="the 补正 request")
+    reloaded_until(page, lambda: page.locator("#missing-items").count(), what="the 补正 request", timeout=90)
     assert page.locator("#status").inner_text() == "待补正"
     assert page.locator("#missing-items").inner_text() == "技术合同登记证明"
     screenshots(page, "enterprise-supplement")
@@ -113,7 +101,7 @@ def test_an_enterprise_applies_answers_the_supplement_and_sees_its_payment_in_th
     decide(system, case_id, SCIENCE, "science-officer-1", {"decision": "approve", "reason": "符合条件"})
     pay_open_stages(system, case_id)  # finance: one prepares, another approves, the bank's payment recorded
 
-    reloaded_until(page, lambda: page.locator("#status").inner_text() == "已全部拨付", what="the payment on the application")
+    reloaded_until(page, lambda: page.locator("#status").inner_text() == "已全部拨付", what="the payment on the application", timeout=90)
     assert page.locator("#determination-1-amount").inner_text() == "200,000.00元"
     assert "单个科技成果最高补助20万元" in page.locator("#determination-1-cap").inner_text()
     assert page.locator("#paid-total").inner_text() == "200,000.00元"

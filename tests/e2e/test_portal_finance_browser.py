@@ -12,7 +12,7 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
-from tests.support.browser import RequestLog, screenshots, serious_accessibility_violations
+from tests.support.browser import RequestLog, navigate, screenshots, serious_accessibility_violations
 from tests.support.cases import CENTER, SCIENCE, apply, open_tasks_for, tech_transfer_facts
 from tests.support.portal import sign_in
 from tests.support.processes import SystemUnderTest
@@ -48,10 +48,6 @@ def case_at_payout(system: SystemUnderTest) -> tuple[str, str]:
 def journal_kinds(system: SystemUnderTest) -> list[str]:
     with system.client("payout", "auditor", "audit-office") as auditor:
         return [e["kind"] for e in auditor.get(f"/finance/recipients/{USCC}/history").json()["journal"]]
-
-
-def navigate(page, item: str) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name=item).click()
 
 
 def test_finance_prepares_a_colleague_approves_the_bank_batch_opens_and_the_enterprise_sees_the_stage_paid(system, browser):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.backing import unavailable
+from tests.support.waiting import eventually
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # This machine has no network but the package registries: nothing in the background, no QUIC.
@@ -76,3 +77,16 @@ def require_browser_support() -> None:
         import playwright  # noqa: F401
     except ImportError:  # pragma: no cover - dev dependency
         pytest.fail("playwright is a dev dependency: pip install -e '.[dev]'", pytrace=False)
+
+
+def navigate(page, item: str) -> None:  # type: ignore[no-untyped-def]
+    """Follow an item of the portal's main navigation, as a person does."""
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name=item).click()
+
+
+def reloaded_until(page, probe, what: str, timeout: float = 120):  # type: ignore[no-untyped-def]
+    """The page reloaded until `probe` sees what the processes did meanwhile (events cross the broker and Temporal)."""
+    def again():  # type: ignore[no-untyped-def]
+        page.reload()
+        return probe()
+    return eventually(again, timeout=timeout, interval=1, what=what)
