@@ -155,10 +155,10 @@ class SelectionCandidacyWorkflow:
                 await workflow.sleep(CALENDAR_RETRY)
         self._status = "expert_review"
         tasks = [m.task_id for m in panel.members]
+        chased = [(m.task_id, f"expert-{m.expert_id}") for m in panel.members]
         dues = [m.due_at for m in panel.members if m.due_at is not None]
         if dues:  # overdue experts are reminded, then reported to the province_chain_office; then the quorum suffices
-            await chase(self._inbox, [(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dues),
-                        PROVINCE_CHAIN_OFFICE)
+            await chase(self._inbox, chased, min(dues), PROVINCE_CHAIN_OFFICE)
         elif workflow.patched(PANEL_DUE_DATED):
             # No due date yet (the calendar cannot count it): until review dates the members' tasks (an admin loads
             # the year: `task_due_dated`), or at most twice the usual time, after which the quorum suffices. Dated
@@ -171,8 +171,7 @@ class SelectionCandidacyWorkflow:
                 pass
             dated = [self._inbox.due_dates[t] for t in tasks if t in self._inbox.due_dates]
             if dated and not all(t in self._inbox.decisions for t in tasks):
-                await chase(self._inbox, [(m.task_id, f"expert-{m.expert_id}") for m in panel.members], min(dated),
-                            PROVINCE_CHAIN_OFFICE)
+                await chase(self._inbox, chased, min(dated), PROVINCE_CHAIN_OFFICE)
         else:  # histories from before PANEL_DUE_DATED: the quorum sufficed after twice the usual time
             try:
                 await workflow.wait_condition(lambda: all(t in self._inbox.decisions for t in tasks),
