@@ -1,6 +1,8 @@
 """Fixtures shared by every test layer. Backing services are real; see tests/support/backing.py."""
 from __future__ import annotations
 
+import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -19,6 +21,13 @@ from tests.support.databases import DatabaseFactory
 LONGEST_FIRST = ("tests/security/test_schemathesis.py", "tests/workflows/test_selection_round.py",
                  "tests/integration/test_payout_ledger_states.py", "tests/workflows/test_temporal_outage.py",
                  "tests/workflows/test_selection.py", "tests/workflows/test_system_status.py", "tests/e2e/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never read the checkout's own data folder: after `make up`, data/ holds the portal's keys, and a
+    command-line tool seeing them signs RS256 for the running system (infra.signing.with_local_jwks). Each test
+    process gets an empty DATA_DIR of its own; a test that needs a data folder names it."""
+    os.environ["DATA_DIR"] = tempfile.mkdtemp(prefix="duixian-tests-")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
